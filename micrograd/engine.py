@@ -1,0 +1,306 @@
+"""A scalar-valued autograd engine: `Value` holds one float and remembers how it was made.
+
+Every operation returns a new `Value` that keeps (at most) two children and the local
+derivative of its output with respect to each, computed at forward time. `backward()`
+walks the graph from the output in reverse topological order and applies the chain rule,
+``child.grad += local_derivative * node.grad``.
+
+Differences from the original micrograd (github.com/karpathy/micrograd), all additive:
+- more ops: ``tanh exp log sigmoid`` and ``Value ** Value``;
+- each node keeps its children and local derivatives in slots, with no closure, so a graph
+  has no reference cycles and is freed by reference counting as soon as it is dropped;
+- the topological sort is iterative, so a graph of any depth can be differentiated;
+- bad input raises a clear error instead of producing a complex number or a silent nan.
+
+Standard library only.
+"""
+
+import math
+from numbers import Real
+
+__all__ = ["Value"]
+
+_new = object.__new__
+
+
+def _node(data, a, da, b, db, op):
+    # the one place interior nodes are made: no validation, the op already checked its inputs
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out._a = a
+    out._da = da
+    out._b = b
+    out._db = db
+    out._op = op
+    out.label = ""
+    return out
+
+
+def _as_float(x, what="operand"):
+    """Return x as a Python float, or raise TypeError naming its type."""
+    if type(x) is float:
+        return x
+    if isinstance(x, Real) and not isinstance(x, Value):
+        return float(x)  # int, bool, numpy scalars, fractions
+    raise TypeError(
+        f"unsupported {what} of type {type(x).__name__!r}: expected a real number or a Value"
+    )
+
+
+class Value:
+    """One scalar in a computation graph, with its gradient.
+
+    Args:
+        data: the value, any real number (int, float, numpy scalar); stored as a Python float.
+        _children: the nodes this one was computed from (at most two; kept for compatibility
+            with the original micrograd's constructor, ops do not use it).
+        _op: the name of the op that made this node ('' for a leaf).
+        label: an optional name, shown when the graph is drawn.
+
+    Attributes:
+        data (float): the forward-pass value.
+        grad (float): d(root)/d(self), summed over every ``backward()`` call since the last
+            reset (see `backward`).
+        label (str): the display name ('' if none).
+
+    Raises:
+        TypeError: if `data` is not a real number (a `Value` included: use the Value itself).
+    """
+
+    __slots__ = ("data", "grad", "_a", "_da", "_b", "_db", "_op", "label")
+
+    def __init__(self, data, _children=(), _op="", label=""):
+        if isinstance(data, Value):
+            raise TypeError("Value(Value(...)) is not allowed: pass the Value itself, or Value(v.data)")
+        self.data = _as_float(data, "data")
+        self.grad = 0.0
+        if len(_children) > 2:
+            raise ValueError("a Value has at most two children")
+        kids = tuple(_children) + (None, None)
+        # a node built by hand has no local derivatives: it is treated as a leaf by backward
+        self._a, self._b = kids[0], kids[1]
+        self._da = self._db = 0.0
+        self._op = _op
+        self.label = label
+
+    # --- graph structure, read-only views for drawing and lessons ---
+
+    @property
+    def _prev(self):
+        """The set of children, as in the original micrograd."""
+        return {c for c in (self._a, self._b) if c is not None}
+
+    @property
+    def op(self):
+        """The name of the op that produced this node ('' for a leaf)."""
+        return self._op
+
+    @property
+    def children(self):
+        """Tuple of the nodes this one was computed from, in operand order (0 to 2 of them)."""
+        if self._a is None:
+            return ()
+        if self._b is None:
+            return (self._a,)
+        return (self._a, self._b)
+
+    @property
+    def local_grads(self):
+        """Tuple of d(self)/d(child) for each child, in the order of `children`."""
+        return (self._da, self._db)[: len(self.children)]
+
+    # --- ops: each computes the output and its local derivative(s) ---
+
+    def __add__(self, other):
+        if not isinstance(other, Value):
+            other = Value(other)
+        return _node(self.data + other.data, self, 1.0, other, 1.0, "+")
+
+    def __mul__(self, other):
+        if not isinstance(other, Value):
+            other = Value(other)
+        # d(ab)/da = b, d(ab)/db = a
+        return _node(self.data * other.data, self, other.data, other, self.data, "*")
+
+    def __pow__(self, other):
+        if isinstance(other, Value):
+            return self._pow_value(other)
+        n = _as_float(other, "exponent")
+        x = self.data
+        if x < 0 and not n.is_integer():
+            raise ValueError(
+                f"{self._name()} ** {other!r}: a negative base ({x!r}) with a non-integer "
+                "exponent has no real result"
+            )
+        if x == 0 and n < 0:
+            raise ZeroDivisionError(f"{self._name()} ** {other!r}: zero to a negative power")
+        out = x**n
+        # d(x^n)/dx = n x^(n-1); at x = 0 with 0 < n < 1 the slope is infinite
+        if n == 0:
+            local = 0.0
+        elif x == 0 and n < 1:
+            local = math.inf
+        else:
+            local = n * x ** (n - 1)
+        return _node(out, self, local, None, 0.0, f"**{_fmt(n)}")
+
+    def _pow_value(self, other):
+        x, y = self.data, other.data
+        if x < 0:
+            raise ValueError(
+                f"{self._name()} ** {other._name()}: the base must be positive to differentiate "
+                f"with respect to the exponent, got {x!r} (use a number as the exponent)"
+            )
+        if x == 0 and y <= 0:
+            raise ZeroDivisionError(f"{self._name()} ** {other._name()}: zero to a power <= 0")
+        out = x**y
+        dx = y * x ** (y - 1) if x != 0 or y >= 1 else math.inf
+        # d(x^y)/dy = x^y ln x, which tends to 0 as x -> 0+ for y > 0
+        dy = out * math.log(x) if x > 0 else 0.0
+        return _node(out, self, dx, other, dy, "**")
+
+    def __rpow__(self, other):  # other ** self, other a number
+        return Value(_as_float(other, "base"))._pow_value(self)
+
+    def __truediv__(self, other):
+        if not isinstance(other, Value):
+            other = Value(other)
+        y = other.data
+        if y == 0:
+            raise ZeroDivisionError(f"{self._name()} / {other._name()}: division by zero")
+        # d(x/y)/dx = 1/y, d(x/y)/dy = -x/y^2
+        return _node(self.data / y, self, 1.0 / y, other, -self.data / (y * y), "/")
+
+    def __rtruediv__(self, other):  # other / self
+        return Value(other) / self
+
+    def __neg__(self):
+        return _node(-self.data, self, -1.0, None, 0.0, "neg")
+
+    def __sub__(self, other):
+        if not isinstance(other, Value):
+            other = Value(other)
+        return _node(self.data - other.data, self, 1.0, other, -1.0, "-")
+
+    def __rsub__(self, other):  # other - self
+        return Value(other) - self
+
+    def __radd__(self, other):  # other + self
+        return self + other
+
+    def __rmul__(self, other):  # other * self
+        return self * other
+
+    def relu(self):
+        """max(0, x); local derivative 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
+        x = self.data
+        return _node(x if x > 0 else 0.0, self, 1.0 if x > 0 else 0.0, None, 0.0, "ReLU")
+
+    def tanh(self):
+        """tanh(x); local derivative 1 - tanh(x)^2. Stable for every finite x."""
+        t = math.tanh(self.data)
+        return _node(t, self, 1.0 - t * t, None, 0.0, "tanh")
+
+    def exp(self):
+        """e^x; local derivative e^x. Returns inf (not an error) when e^x overflows a float."""
+        try:
+            e = math.exp(self.data)
+        except OverflowError:
+            e = math.inf
+        return _node(e, self, e, None, 0.0, "exp")
+
+    def log(self):
+        """Natural log; local derivative 1/x.
+
+        Raises:
+            ValueError: if x <= 0 (the real log is undefined there).
+        """
+        x = self.data
+        if x <= 0:
+            raise ValueError(f"log({self._name()}): log needs a positive number, got {x!r}")
+        return _node(math.log(x), self, 1.0 / x, None, 0.0, "log")
+
+    def sigmoid(self):
+        """1 / (1 + e^-x); local derivative s(1 - s). Stable for every finite x."""
+        x = self.data
+        if x >= 0:
+            s = 1.0 / (1.0 + math.exp(-x))
+        else:  # e^x / (1 + e^x) never overflows for x < 0
+            e = math.exp(x)
+            s = e / (1.0 + e)
+        return _node(s, self, s * (1.0 - s), None, 0.0, "sigmoid")
+
+    # --- backward pass ---
+
+    def topo_order(self):
+        """Return every node this one depends on, children before parents (self last).
+
+        Iterative depth-first post-order, so a graph of any depth works (no RecursionError).
+        """
+        order = []
+        seen = set()
+        stack = [self]
+        push, pop = stack.append, stack.pop
+        while stack:
+            v = pop()
+            if v is None:  # sentinel: the node under it has all its children in `order`
+                order.append(pop())
+                continue
+            if v in seen:
+                continue
+            seen.add(v)
+            push(v)
+            push(None)
+            a = v._a
+            if a is not None:
+                if a not in seen:
+                    push(a)
+                b = v._b
+                if b is not None and b not in seen:
+                    push(b)
+        return order
+
+    def backward(self):
+        """Reverse-mode autodiff: add d(self)/d(node) to ``node.grad`` for every node below.
+
+        The root is seeded with d(self)/d(self) = 1.0, then each node, parents before
+        children, sends ``local_derivative * node.grad`` to each child.
+
+        Gradients accumulate, like PyTorch's: a second ``backward()`` without zeroing adds
+        the same gradients again (every grad doubles). Call ``zero_grad()`` on a model, or
+        set ``v.grad = 0.0``, between steps. Each call works on this pass's gradients only,
+        so earlier grads stored on interior nodes never leak into the chain rule.
+        """
+        topo = self.topo_order()
+        # keep any grads from earlier passes aside, so this pass starts from zero
+        earlier = [(v, v.grad) for v in topo if v.grad]
+        for v, _ in earlier:
+            v.grad = 0.0
+        self.grad = 1.0
+        for v in reversed(topo):
+            a = v._a
+            if a is not None:
+                g = v.grad
+                a.grad += v._da * g
+                b = v._b
+                if b is not None:
+                    b.grad += v._db * g
+        for v, g in earlier:
+            v.grad += g
+
+    # --- comparisons and display ---
+
+    def _name(self):
+        return f"Value({self.label + '=' if self.label else ''}{self.data!r})"
+
+    def __repr__(self):
+        return f"Value(data={self.data}, grad={self.grad}{', label=' + repr(self.label) if self.label else ''})"
+
+    def __float__(self):
+        return self.data
+
+
+def _fmt(n):
+    """Format an exponent for an op name: 2.0 -> '2', 0.5 -> '0.5'."""
+    return str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n)
