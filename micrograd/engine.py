@@ -1,12 +1,14 @@
 """A scalar-valued autograd engine: `Value` holds one float and remembers how it was made.
 
-Every operation returns a new `Value` that keeps (at most) two children and the local
-derivative of its output with respect to each, computed at forward time. `backward()`
+Every operation returns a new `Value` that keeps its children (one or two; many for the
+fused `weighted_sum` a neuron uses) and the local derivative of its output with respect to
+each, computed at forward time. `backward()`
 walks the graph from the output in reverse topological order and applies the chain rule,
 ``child.grad += local_derivative * node.grad``.
 
 Differences from the original micrograd (github.com/karpathy/micrograd), all additive:
-- more ops: ``tanh exp log sigmoid`` and ``Value ** Value``;
+- more ops: ``tanh exp log sigmoid``, ``Value ** Value``, and ``weighted_sum`` (a neuron's
+  ``b + sum(w * x)`` as one node, the main reason an MLP step is ~10x faster);
 - each node keeps its children and local derivatives in slots, with no closure, so a graph
   has no reference cycles and is freed by reference counting as soon as it is dropped;
 - the topological sort is iterative, so a graph of any depth can be differentiated;
@@ -89,7 +91,7 @@ class Value:
     @property
     def _prev(self):
         """The set of children, as in the original micrograd."""
-        return {c for c in (self._a, self._b) if c is not None}
+        return set(self.children)
 
     @property
     def op(self):
@@ -98,17 +100,23 @@ class Value:
 
     @property
     def children(self):
-        """Tuple of the nodes this one was computed from, in operand order (0 to 2 of them)."""
-        if self._a is None:
+        """Tuple of the nodes this one was computed from, in operand order (empty for a leaf)."""
+        a = self._a
+        if a is None:
             return ()
-        if self._b is None:
-            return (self._a,)
-        return (self._a, self._b)
+        if type(a) is tuple:  # an n-ary node (weighted_sum)
+            return a
+        return (a,) if self._b is None else (a, self._b)
 
     @property
     def local_grads(self):
         """Tuple of d(self)/d(child) for each child, in the order of `children`."""
-        return (self._da, self._db)[: len(self.children)]
+        a = self._a
+        if a is None:
+            return ()
+        if type(a) is tuple:
+            return self._da
+        return (self._da,) if self._b is None else (self._da, self._db)
 
     # --- ops: each computes the output and its local derivative(s) ---
 
@@ -231,6 +239,47 @@ class Value:
             s = e / (1.0 + e)
         return _node(s, self, s * (1.0 - s), None, 0.0, "sigmoid")
 
+    @staticmethod
+    def weighted_sum(weights, inputs, bias):
+        """A neuron's pre-activation, bias + sum_i w_i * x_i, as ONE node with many children.
+
+        Same number as ``bias + w_0*x_0 + w_1*x_1 + ...`` built op by op (the additions happen
+        in the same order), with the same gradients, but one node instead of 2n: the local
+        derivatives are d/dw_i = x_i, d/dx_i = w_i, d/dbias = 1. Plain-number inputs are
+        constants and get no node. `Neuron` uses it: an MLP step then builds ~10x fewer nodes,
+        which is what keeps Python's cycle collector from dominating a training step.
+
+        Args:
+            weights: sequence of n Values.
+            inputs: sequence of n Values or real numbers.
+            bias: a Value.
+
+        Raises:
+            ValueError: if the lengths differ.
+        """
+        n = len(weights)
+        if len(inputs) != n:
+            raise ValueError(f"weighted_sum: {n} weights but {len(inputs)} inputs")
+        wd = [w.data for w in weights]
+        try:
+            if n and isinstance(inputs[0], Value):  # inputs are nodes: they get gradients too
+                xd = [x.data for x in inputs]
+                kids = (*weights, *inputs, bias)
+                local = (*xd, *wd, 1.0)
+            else:  # numbers are constants: no input nodes
+                xd = [x if type(x) is float else _as_float(x, "input") for x in inputs]
+                kids = (*weights, bias)
+                local = (*xd, 1.0)
+        except (AttributeError, TypeError):  # a mix of numbers and Values: numbers become leaves
+            inputs = [x if isinstance(x, Value) else Value(x) for x in inputs]
+            xd = [x.data for x in inputs]
+            kids = (*weights, *inputs, bias)
+            local = (*xd, *wd, 1.0)
+        acc = bias.data
+        for w, x in zip(wd, xd):  # left to right, as the op-by-op sum would
+            acc += w * x
+        return _node(acc, kids, local, None, 0.0, "Σwx+b")
+
     # --- backward pass ---
 
     def topo_order(self):
@@ -254,6 +303,11 @@ class Value:
             push(None)
             a = v._a
             if a is not None:
+                if type(a) is tuple:  # n-ary node
+                    for c in a:
+                        if c not in seen:
+                            push(c)
+                    continue
                 if a not in seen:
                     push(a)
                 b = v._b
@@ -280,12 +334,17 @@ class Value:
         self.grad = 1.0
         for v in reversed(topo):
             a = v._a
-            if a is not None:
-                g = v.grad
-                a.grad += v._da * g
-                b = v._b
-                if b is not None:
-                    b.grad += v._db * g
+            if a is None:  # a leaf
+                continue
+            g = v.grad
+            if type(a) is tuple:  # n-ary node: one local derivative per child
+                for c, d in zip(a, v._da):
+                    c.grad += d * g
+                continue
+            a.grad += v._da * g
+            b = v._b
+            if b is not None:
+                b.grad += v._db * g
         for v, g in earlier:
             v.grad += g
 

@@ -89,9 +89,8 @@ class Neuron(Module):
         w = self.w
         if len(x) != len(w):
             raise ValueError(f"neuron expects {len(w)} inputs, got {len(x)}")
-        act = self.b
-        for wi, xi in zip(w, x):  # same order as the original's sum(..., self.b)
-            act = act + wi * xi
+        # b + w0*x0 + w1*x1 + ..., the original's sum(..., self.b), as one fused node
+        act = Value.weighted_sum(w, x, self.b)
         f = ACTIVATIONS[self.activation] if self.nonlin else None
         return f(act) if f is not None else act
 
@@ -100,8 +99,8 @@ class Neuron(Module):
         return self.w + [self.b]
 
     def __repr__(self):
-        kind = self.activation.capitalize() if self.nonlin and self.activation != "linear" else "Linear"
-        return f"{kind}Neuron({len(self.w)})"
+        kind = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}.get(self.activation, "Linear")
+        return f"{kind if self.nonlin else 'Linear'}Neuron({len(self.w)})"
 
 
 class Layer(Module):
@@ -169,7 +168,6 @@ class MLP(Module):
 
         Returns a single Value when the output layer has one neuron, else a list of Values.
         """
-        x = [xi if isinstance(xi, Value) else Value(xi) for xi in x]  # one leaf per input
         for layer in self.layers:
             x = layer.forward(x)  # always a list, so a 1-wide hidden layer works
         return x[0] if len(x) == 1 else x
