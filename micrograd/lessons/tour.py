@@ -1,0 +1,19 @@
+"""The home page's first example: f(x) = x^2 at x = 3, forward and backward, by the engine."""
+
+from micrograd.engine import Value
+
+#: the code the home page shows; `tour()` runs exactly this
+TOUR_CODE = """from micrograd.engine import Value
+
+x = Value(3.0, label="x")
+f = x ** 2          # forward pass: builds the graph x -> (**2) -> f
+f.backward()        # backward pass: df/dx by the chain rule
+print(f.data, x.grad)   # 9.0 6.0"""
+
+
+def tour():
+    """Run TOUR_CODE's steps and return {'f': f(3), 'dfdx': f'(3)} as floats (9.0 and 6.0)."""
+    x = Value(3.0, label="x")
+    f = x**2
+    f.backward()
+    return {"f": f.data, "dfdx": x.grad}
