@@ -39,6 +39,11 @@ def _node(data, a, da, b, db, op):
     return out
 
 
+def _constant(x):
+    """A number used in an op becomes a leaf Value (as in the original), drawn as its value."""
+    return Value(_as_float(x, "operand"))
+
+
 def _as_float(x, what="operand"):
     """Return x as a Python float, or raise TypeError naming its type."""
     if type(x) is float:
@@ -122,12 +127,12 @@ class Value:
 
     def __add__(self, other):
         if not isinstance(other, Value):
-            other = Value(other)
+            other = _constant(other)
         return _node(self.data + other.data, self, 1.0, other, 1.0, "+")
 
     def __mul__(self, other):
         if not isinstance(other, Value):
-            other = Value(other)
+            other = _constant(other)
         # d(ab)/da = b, d(ab)/db = a
         return _node(self.data * other.data, self, other.data, other, self.data, "*")
 
@@ -173,7 +178,7 @@ class Value:
 
     def __truediv__(self, other):
         if not isinstance(other, Value):
-            other = Value(other)
+            other = _constant(other)
         y = other.data
         if y == 0:
             raise ZeroDivisionError(f"{self._name()} / {other._name()}: division by zero")
@@ -181,18 +186,18 @@ class Value:
         return _node(self.data / y, self, 1.0 / y, other, -self.data / (y * y), "/")
 
     def __rtruediv__(self, other):  # other / self
-        return Value(other) / self
+        return _constant(other) / self
 
     def __neg__(self):
         return _node(-self.data, self, -1.0, None, 0.0, "neg")
 
     def __sub__(self, other):
         if not isinstance(other, Value):
-            other = Value(other)
+            other = _constant(other)
         return _node(self.data - other.data, self, 1.0, other, -1.0, "-")
 
     def __rsub__(self, other):  # other - self
-        return Value(other) - self
+        return _constant(other) - self
 
     def __radd__(self, other):  # other + self
         return self + other
