@@ -84,12 +84,16 @@ def split(X, y, test_fraction=0.2, seed=0):
         (X_train, X_test, y_train, y_test), as ``sklearn.model_selection.train_test_split``.
 
     Raises:
-        ValueError: if test_fraction is outside [0, 0.9].
+        ValueError: if test_fraction is outside [0, 0.9], or leaves no training point.
     """
     if not 0 <= test_fraction <= 0.9:
         raise ValueError(f"test_fraction must be in [0, 0.9], got {test_fraction!r}")
     if test_fraction == 0:
         return X, X[:0], y, y[:0]
-    n_test = max(1, int(round(test_fraction * len(y))))
-    strat = y if min(np.sum(y == 1), np.sum(y == -1)) >= 2 and n_test >= 2 else None
-    return train_test_split(X, y, test_size=n_test, random_state=seed, stratify=strat)
+    n = len(y)
+    n_test = max(1, int(round(test_fraction * n)))
+    if n_test >= n:
+        raise ValueError(f"test_fraction={test_fraction} leaves no training points out of {n}: lower it")
+    # stratify when both parts can hold both classes, as scikit-learn requires
+    can_stratify = min(np.sum(y == 1), np.sum(y == -1)) >= 2 and min(n_test, n - n_test) >= 2
+    return train_test_split(X, y, test_size=n_test, random_state=seed, stratify=y if can_stratify else None)

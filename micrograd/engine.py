@@ -148,14 +148,14 @@ class Value:
             )
         if x == 0 and n < 0:
             raise ZeroDivisionError(f"{self._name()} ** {other!r}: zero to a negative power")
-        out = x**n
+        out = _pow(x, n)
         # d(x^n)/dx = n x^(n-1); at x = 0 with 0 < n < 1 the slope is infinite
         if n == 0:
             local = 0.0
         elif x == 0 and n < 1:
             local = math.inf
         else:
-            local = n * x ** (n - 1)
+            local = n * _pow(x, n - 1)
         return _node(out, self, local, None, 0.0, f"**{_fmt(n)}")
 
     def _pow_value(self, other):
@@ -167,8 +167,8 @@ class Value:
             )
         if x == 0 and y <= 0:
             raise ZeroDivisionError(f"{self._name()} ** {other._name()}: zero to a power <= 0")
-        out = x**y
-        dx = y * x ** (y - 1) if x != 0 or y >= 1 else math.inf
+        out = _pow(x, y)
+        dx = y * _pow(x, y - 1) if x != 0 or y >= 1 else math.inf
         # d(x^y)/dy = x^y ln x, which tends to 0 as x -> 0+ for y > 0
         dy = out * math.log(x) if x > 0 else 0.0
         return _node(out, self, dx, other, dy, "**")
@@ -183,7 +183,8 @@ class Value:
         if y == 0:
             raise ZeroDivisionError(f"{self._name()} / {other._name()}: division by zero")
         # d(x/y)/dx = 1/y, d(x/y)/dy = -x/y^2
-        return _node(self.data / y, self, 1.0 / y, other, -self.data / (y * y), "/")
+        out = self.data / y
+        return _node(out, self, 1.0 / y, other, -out / y, "/")  # -x/y^2 without underflowing y^2
 
     def __rtruediv__(self, other):  # other / self
         return _constant(other) / self
@@ -363,6 +364,15 @@ class Value:
 
     def __float__(self):
         return self.data
+
+
+def _pow(x, n):
+    """x ** n for floats, returning +-inf where the result overflows (as exp does) instead of
+    raising OverflowError. Callers have already rejected the undefined cases."""
+    try:
+        return x**n
+    except OverflowError:  # |x^n| is beyond the float range; the sign is negative only for
+        return -math.inf if x < 0 and n % 2 == 1 else math.inf  # a negative base, odd power
 
 
 def _fmt(n):
