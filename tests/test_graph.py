@@ -1,0 +1,92 @@
+"""Tests for micrograd/graph.py: the DOT text of a Value graph (no Graphviz binary used)."""
+
+import pydot
+import pytest
+
+from micrograd.engine import Value
+from micrograd.graph import fmt_number, node_ids, value_graph
+
+# pydot's DOT parser (used here only to check the text is valid DOT) warns about pyparsing names
+pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated.*")
+
+
+def _lecture():
+    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L, a, b, e
+
+
+def _parse(dot_text):
+    (g,) = pydot.graph_from_dot_data(dot_text)  # the text is valid DOT
+    return g
+
+
+def test_records_ops_and_edges():
+    L, a, b, e = _lecture()
+    L.backward()
+    text = value_graph(L, stacked=False).to_string()
+    g = _parse(text)
+    assert g.get_rankdir() == "LR"
+    labels = {n.get_name(): n.get("label") for n in g.get_nodes() if n.get_name() not in ("node", "edge")}
+    ids = node_ids(L)
+    assert labels[ids[a]].strip('"') == "{ a | data 2 | grad 6 }"
+    assert labels[ids[b]].strip('"') == "{ b | data −3 | grad −4 }"
+    assert labels[ids[L]].strip('"') == "{ L | data −8 | grad 1 }"
+    ops = sorted(labels[i + "_op"].strip('"') for i in (ids[e], ids[L], ids[L.children[0]]))
+    assert ops == ["*", "*", "+"]
+    edges = {(x.get_source(), x.get_destination()) for x in g.get_edges()}
+    assert (ids[a], ids[e] + "_op") in edges and (ids[e] + "_op", ids[e]) in edges
+    # 7 value nodes + 3 op nodes; 3 ops x (2 in + 1 out) edges
+    assert len(labels) == 10 and len(g.get_edges()) == 9
+
+
+def test_fan_out_draws_two_edges():
+    a = Value(3.0, label="a")
+    b = a + a
+    g = _parse(value_graph(b).to_string())
+    ids = node_ids(b)
+    assert sum(1 for x in g.get_edges() if x.get_source() == ids[a]) == 2
+
+
+def test_hidden_grads_highlight_and_edge_labels():
+    L, a, b, e = _lecture()
+    d = L.children[0]
+    text = value_graph(L, grads={L: 1.0, d: -2.0}, current=d,
+                       edge_labels={(d, 0): "1 × −2 = −2"}).to_string()
+    ids = node_ids(L)
+    assert text.count("grad ?") == 5  # every node but L and d
+    assert "grad −2" in text
+    g = _parse(text)
+    node = g.get_node(ids[d])[0]
+    assert node.get("fillcolor").strip('"') == "#ffa94d"
+    lab = [x for x in g.get_edges() if x.get_source() == ids[e] and x.get_destination() == ids[d] + "_op"]
+    assert lab[0].get("label").strip('"') == "1 × −2 = −2"
+    assert g.get_node(ids[a])[0].get("fillcolor") is None
+
+
+def test_escaping_and_constants():
+    x = Value(1.5, label="x{|}<>")
+    y = x + 1  # the 1 is an unlabelled constant leaf: drawn as its number
+    text = value_graph(y).to_string()
+    assert r"x\{\|\}\<\>" in text
+    assert '"1 | data 1 | grad 0"' in text  # stacked by default: no braces
+    assert "{ 1 | data 1 | grad 0 }" in value_graph(y, stacked=False).to_string()
+    _parse(text)
+
+
+@pytest.mark.parametrize(("x", "s"), [(6.0, "6"), (-1.4999999999, "−1.5"), (0.70710678, "0.7071"),
+                                      (-0.0, "0"), (float("inf"), "∞"), (float("nan"), "nan")])
+def test_fmt_number(x, s):
+    assert fmt_number(x) == s
+
+
+def test_current_without_edges():
+    L, a, b, e = _lecture()
+    text = value_graph(L, grads={L: 1.0}, current=L, current_edges=False).to_string()
+    assert text.count("penwidth=2.5") == 1  # only L's record
+    assert value_graph(L, grads={L: 1.0}, current=L).to_string().count("penwidth=2.5") == 5

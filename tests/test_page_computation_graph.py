@@ -1,0 +1,152 @@
+"""AppTest of pages/computation_graph.py: presets, stepping, the slider, the custom expression,
+bad input and the nudge check. Values asserted are the hand-derived ones of the lecture."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from micrograd.lessons import backprop as bp
+
+PAGE = "pages/computation_graph.py"
+
+
+def _app():
+    at = AppTest.from_file("../app.py", default_timeout=30)
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _dot(at):
+    return at.get("graphviz_chart")[0].proto.spec
+
+
+def _grads(at):
+    df = at.dataframe[0].value
+    return dict(zip(df["node"], df["grad"], strict=True))
+
+
+def test_lecture_step_through_to_the_end():
+    at = _app()
+    assert at.session_state["cg_pos"] == 0
+    assert "Forward pass done" in at.info[0].value
+    assert _dot(at).count("grad ?") == 7  # nothing reached yet
+    at.button(key="cg_next").click().run()  # seed
+    at.button(key="cg_next").click().run()  # L
+    at.button(key="cg_next").click().run()  # d
+    assert not at.exception
+    assert at.session_state["cg_pos"] == 3 and at.slider(key="cg_slider").value == 3
+    cap = at.info[0].value
+    assert "Node **d** (+)" in cap and "upstream gradient dL/dd = −2" in cap
+    assert "**e** receives 1 × −2 = −2" in cap
+    dot = _dot(at)
+    assert 'label="1 × −2 = −2"' in dot and "grad ?" in dot
+    g = _grads(at)
+    assert g["e"] == "−2" and g["c"] == "−2" and g["a"] == "?"
+    at.button(key="cg_next").click().run()  # e: the last step
+    assert at.session_state["cg_pos"] == 4
+    assert at.button(key="cg_next").disabled
+    g = _grads(at)
+    assert g == {"L": "1", "d": "−2", "e": "−2", "a": "6", "b": "−4", "c": "−2", "f": "4"}
+    assert "grad ?" not in _dot(at)
+    assert "All 7 gradients equal a full `backward()`" in at.success[0].value
+
+
+def test_previous_reset_slider_and_end():
+    at = _app()
+    at.slider(key="cg_slider").set_value(3).run()
+    assert at.session_state["cg_pos"] == 3
+    at.button(key="cg_prev").click().run()
+    assert at.session_state["cg_pos"] == 2 and at.slider(key="cg_slider").value == 2
+    at.button(key="cg_end").click().run()
+    assert at.session_state["cg_pos"] == 4
+    at.button(key="cg_reset").click().run()
+    assert at.session_state["cg_pos"] == 0 and at.slider(key="cg_slider").value == 0
+    assert at.button(key="cg_prev").disabled
+    assert not at.exception
+
+
+@pytest.mark.parametrize(("key", "expect"), [
+    ("neuron", {"x1": "−1.5", "w1": "1", "x2": "0.5", "w2": "0", "b": "0.5", "o": "1"}),
+    ("fanout", {"a": "−2", "b": "−3", "e": "1"}),
+    ("a_plus_a", {"a": "2", "b": "1"}),
+])
+def test_every_preset_resets_and_reaches_backward(key, expect):
+    at = _app()
+    at.slider(key="cg_slider").set_value(2).run()
+    at.selectbox(key="cg_preset").set_value(key).run()
+    assert not at.exception
+    assert at.session_state["cg_pos"] == 0  # a new expression starts again
+    at.button(key="cg_end").click().run()
+    last = len(bp.Walkthrough(bp.build(key)).steps) - 1
+    assert at.session_state["cg_pos"] == last
+    g = _grads(at)
+    for name, val in expect.items():
+        assert g[name] == val, name
+    assert at.success and "gradients equal a full" in at.success[0].value
+
+
+def test_custom_expression_and_values():
+    at = _app()
+    at.selectbox(key="cg_preset").set_value("custom").run()
+    assert not at.exception
+    at.text_input(key="cg_expr").input("(a + b) * (b + 1)").run()
+    at.number_input(key="cg_v_custom_a").set_value(2.0).run()
+    at.number_input(key="cg_v_custom_b").set_value(-3.0).run()
+    at.button(key="cg_end").click().run()
+    assert not at.exception
+    g = _grads(at)
+    assert g["a"] == "−2" and g["b"] == "−3"  # de/db = (b + 1) + (a + b)
+    df = at.dataframe[0].value
+    assert dict(zip(df["node"], df["data"], strict=True))["L"] == "2"  # (2 - 3) * (-3 + 1)
+
+
+@pytest.mark.parametrize("bad", ["x +* 2", "__import__('os').system('touch X')", "log(x - 5)"])
+def test_bad_custom_expression_shows_error_and_keeps_page(bad):
+    at = _app()
+    at.selectbox(key="cg_preset").set_value("custom").run()
+    at.text_input(key="cg_expr").input(bad).run()
+    assert not at.exception
+    assert at.error, "a bad expression must show st.error"
+    assert "Change the expression" in at.error[0].value
+    assert at.selectbox(key="cg_preset").value == "custom"  # state kept
+    at.text_input(key="cg_expr").input("x * x").run()  # fixing it brings the page back
+    assert not at.exception and not at.error
+    assert at.get("graphviz_chart")
+
+
+def test_values_survive_a_bad_expression():
+    at = _app()
+    at.selectbox(key="cg_preset").set_value("custom").run()
+    at.text_input(key="cg_expr").input("x * y").run()
+    at.number_input(key="cg_v_custom_x").set_value(2.5).run()
+    at.button(key="cg_next").click().run()
+    at.text_input(key="cg_expr").input("x * (y").run()
+    assert at.error and not at.exception
+    at.text_input(key="cg_expr").input("x * y").run()
+    assert not at.exception and not at.error
+    assert at.number_input(key="cg_v_custom_x").value == 2.5
+    df = at.dataframe[0].value
+    assert dict(zip(df["node"], df["data"], strict=True))["L"] == "2.5"  # x * y with y = 1
+
+
+def test_nudge_check():
+    at = _app()
+    at.selectbox(key="cg_nudge_leaf").set_value("a").run()
+    at.select_slider(key="cg_nudge_h").set_value(1e-2).run()
+    assert not at.exception
+    m = {x.label: x.value for x in at.metric}
+    # L = (a b + c) f is linear in a: the slope equals dL/da = b f = 6 for any h
+    assert float(m["(L(a + h) − L(a)) / h"]) == pytest.approx(6.0, abs=1e-9)
+    assert m["dL/da from backward()"] == "6"
+    assert m["L(a)"] == "-8"
+
+
+def test_expression_without_inputs():
+    at = _app()
+    at.selectbox(key="cg_preset").set_value("custom").run()
+    at.text_input(key="cg_expr").input("2 * 3").run()
+    assert not at.exception and not at.error
+    at.button(key="cg_end").click().run()
+    assert at.session_state["cg_pos"] == 1  # forward, seed: nothing else to do
+    assert any("no inputs to nudge" in i.value for i in at.info)

@@ -1,0 +1,114 @@
+"""AppTest of pages/manual_vs_auto.py: the chain rule next to backward() for every preset,
+the quiz, the buggy-engine switches, and a bad custom expression."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = "pages/manual_vs_auto.py"
+
+
+def _app():
+    at = AppTest.from_file("../app.py", default_timeout=30)
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_lecture_manual_matches_engine():
+    at = _app()
+    assert "agree on all 7 nodes" in at.success[0].value
+    latex = [x.value for x in at.latex]
+    assert len(latex) == 7
+    assert any(r"\frac{d L}{d a}" in x and r"= (-2) \cdot (-3) = 6" in x for x in latex)
+    assert any(r"\frac{d L}{d d} = \frac{\partial L}{\partial d} = f = -2" in x for x in latex)
+    engine = " ".join(m.value for m in at.markdown)
+    assert "`a.grad = 6`" in engine and "`b.grad = −4`" in engine and "`f.grad = 4`" in engine
+    dot = at.get("graphviz_chart")[0].proto.spec  # the graph after backward(), in the expander
+    assert "grad 6" in dot and "grad −4" in dot and "grad ?" not in dot
+
+
+@pytest.mark.parametrize(("key", "n", "grad"), [
+    ("neuron", 10, "`x1.grad = −1.5`"), ("fanout", 5, "`b.grad = −3`"), ("a_plus_a", 2, "`a.grad = 2`"),
+])
+def test_every_preset(key, n, grad):
+    at = _app()
+    at.selectbox(key="mv_preset").set_value(key).run()
+    assert not at.exception
+    assert f"agree on all {n} nodes" in at.success[0].value
+    assert grad in " ".join(m.value for m in at.markdown)
+
+
+def test_quiz_marks_answers_and_hints():
+    at = _app()
+    at.toggle(key="mv_quiz").set_value(True).run()
+    assert not at.exception
+    # the formulas stay, the answers go
+    assert len(at.latex) == 7
+    assert not any(s in x.value for x in at.latex for s in ("= 6", "= -4", "= -2", "= 4"))
+    at.text_input(key="mv_q_lecture_a").input("6").run()
+    at.text_input(key="mv_q_lecture_b").input("4").run()  # wrong sign
+    at.text_input(key="mv_q_lecture_d").input("−2").run()
+    assert not at.exception
+    assert at.get("progress")[0].proto.text == "2 of 7 gradients right (3 answered)"
+    marks = [m.value for m in at.markdown]
+    assert marks.count(":green[:material/check_circle: right]") == 2
+    assert ":red[:material/cancel: 4 is not right]" in marks
+    hints = [c.value for c in at.caption if c.value.startswith("Hint")]
+    assert hints == ["Hint: dL/db = dL/de · ∂e/∂b, and the local derivative ∂e/∂b = a = 2"]
+    at.text_input(key="mv_q_lecture_b").input("oops").run()
+    assert not at.exception
+    assert any("type a number" in m for m in (x.value for x in at.markdown))
+
+
+def test_buggy_assign_on_a_plus_a_and_fanout():
+    at = _app()
+    at.toggle(key="mv_bug_assign").set_value(True).run()
+    assert not at.exception
+    df = at.dataframe[0].value
+    rows = {r["node"]: r for r in df.to_dict("records")}
+    assert rows["a"]["right grad (+=)"] == 2.0 and rows["a"]["buggy grad"] == 1.0
+    at.selectbox(key="mv_bug_graph").set_value("fanout").run()
+    rows = {r["node"]: r for r in at.dataframe[0].value.to_dict("records")}
+    assert rows["b"]["right grad (+=)"] == -3.0 and rows["b"]["buggy grad"] == -1.0
+    assert rows["a"]["buggy grad"] == -2.0
+    at.selectbox(key="mv_bug_graph").set_value("lecture").run()  # no fan-out: the bug hides
+    assert any("hides the bug" in i.value for i in at.info)
+
+
+def test_buggy_tanh_and_forgot_zero_grad():
+    at = _app()
+    at.selectbox(key="mv_bug_graph").set_value("neuron").run()
+    at.toggle(key="mv_bug_tanh").set_value(True).run()
+    rows = {r["node"]: r for r in at.dataframe[0].value.to_dict("records")}
+    assert rows["x1"]["right grad (+=)"] == pytest.approx(-1.5)
+    assert rows["x1"]["buggy grad"] == pytest.approx(-3 * (1 - 0.5 ** 0.5))
+    at.toggle(key="mv_bug_tanh").set_value(False).run()
+    at.selectbox(key="mv_bug_graph").set_value("lecture").run()
+    at.toggle(key="mv_bug_zero").set_value(True).run()
+    assert not at.exception
+    rows = {r["node"]: r for r in at.dataframe[0].value.to_dict("records")}
+    assert rows["a"]["after backward() #1"] == 6.0 and rows["a"]["after backward() #2"] == 12.0
+
+
+def test_custom_expression_and_bad_one():
+    at = _app()
+    at.selectbox(key="mv_preset").set_value("custom").run()
+    assert not at.exception and "agree on all" in at.success[0].value
+    at.text_input(key="mv_expr").input("x * (y +").run()
+    assert not at.exception
+    assert at.error and "Change the expression" in at.error[0].value
+    at.text_input(key="mv_expr").input("x ** 3").run()
+    at.number_input(key="mv_v_custom_x").set_value(2.0).run()
+    assert not at.exception and not at.error
+    assert "`x.grad = 12`" in " ".join(m.value for m in at.markdown)  # d(x^3)/dx = 3 x^2
+
+
+def test_constant_expression_in_quiz_mode():
+    at = _app()
+    at.selectbox(key="mv_preset").set_value("custom").run()
+    at.text_input(key="mv_expr").input("2 * 3").run()
+    at.toggle(key="mv_quiz").set_value(True).run()
+    assert not at.exception and not at.error
+    at.text_input(key="mv_q_custom_L").input("1").run()
+    assert at.get("progress")[0].proto.text == "1 of 1 gradients right (1 answered)"
