@@ -165,8 +165,10 @@ class Value:
                 f"{self._name()} ** {other._name()}: the base must be positive to differentiate "
                 f"with respect to the exponent, got {x!r} (use a number as the exponent)"
             )
-        if x == 0 and y <= 0:
-            raise ZeroDivisionError(f"{self._name()} ** {other._name()}: zero to a power <= 0")
+        if x == 0 and y < 0:
+            raise ZeroDivisionError(f"{self._name()} ** {other._name()}: zero to a negative power")
+        if x == 0 and y == 0:  # 0^0 = 1, with zero gradients (as PyTorch)
+            return _node(1.0, self, 0.0, other, 0.0, "**")
         out = _pow(x, y)
         dx = y * _pow(x, y - 1) if x != 0 or y >= 1 else math.inf
         # d(x^y)/dy = x^y ln x, which tends to 0 as x -> 0+ for y > 0
@@ -209,7 +211,8 @@ class Value:
     def relu(self):
         """max(0, x); local derivative 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
         x = self.data
-        return _node(x if x > 0 else 0.0, self, 1.0 if x > 0 else 0.0, None, 0.0, "ReLU")
+        # written so that nan passes through (a diverged run stays visible, as in PyTorch)
+        return _node(0.0 if x <= 0 else x, self, 1.0 if x > 0 else 0.0, None, 0.0, "ReLU")
 
     def tanh(self):
         """tanh(x); local derivative 1 - tanh(x)^2. Stable for every finite x."""
@@ -360,7 +363,8 @@ class Value:
         return f"Value({self.label + '=' if self.label else ''}{self.data!r})"
 
     def __repr__(self):
-        return f"Value(data={self.data}, grad={self.grad}{', label=' + repr(self.label) if self.label else ''})"
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data}, grad={self.grad}{label})"
 
     def __float__(self):
         return self.data

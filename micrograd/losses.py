@@ -14,6 +14,8 @@ def _check(scores, ys):
         raise ValueError(f"got {len(scores)} scores but {len(ys)} labels")
     if not scores:
         raise ValueError("a loss needs at least one example")
+    if any(y != 1 and y != -1 for y in ys):
+        raise ValueError("labels must be -1 or +1 (convert 0/1 labels with y * 2 - 1)")
 
 
 def hinge_loss(scores, ys):
@@ -29,7 +31,7 @@ def hinge_loss(scores, ys):
         a Value, >= 0; zero once every example is on its side with margin >= 1.
 
     Raises:
-        ValueError: if the lengths differ or are zero.
+        ValueError: if the lengths differ or are zero, or a label is not -1 or +1.
     """
     _check(scores, ys)
     losses = [(1 + -float(y) * s).relu() for y, s in zip(ys, scores)]

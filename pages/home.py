@@ -29,7 +29,8 @@ st.subheader("The lessons")
 st.caption("Take them in order for a lecture, or jump in anywhere.")
 LESSONS = [
     ("pages/derivatives.py", "1. Derivatives: numerical vs analytic",
-     "Finite differences against the engine: watch the secant become the tangent, and see where round-off wins."),
+     "Finite differences against the engine: watch the secant become the tangent, "
+     "and see where round-off wins."),
     ("pages/computation_graph.py", "2. Computation graph & backprop",
      "Step the backward pass one node at a time: local derivative × upstream gradient."),
     ("pages/manual_vs_auto.py", "3. Manual vs automatic backprop",

@@ -18,12 +18,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-PAGES = ["", "derivatives", "computation_graph", "manual_vs_auto", "playground", "vs_pytorch", "gradient_check"]
+PAGES = ["", "derivatives", "computation_graph", "manual_vs_auto", "playground", "vs_pytorch",
+         "gradient_check"]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
 ]
 
 
