@@ -1,0 +1,148 @@
+"""Benchmark of the live playground: training speed and the server time of one frame.
+
+Run from the repository root:  python benchmarks/playground.py [--steps 60] [--frames 15]
+
+Prints, at the default configuration (moons 100 points, 2 hidden layers of 8, tanh, hinge,
+full batch, scalar engine):
+
+- steps per second of `Trainer.step` (graph build + backward + SGD + curve evaluation);
+- one frame's server time: `steps_per_frame` steps plus the redraw (100 x 100 grid predict,
+  the three plotly figures, and what `st.plotly_chart` does with each: validation + JSON).
+  The page redraws the network and the curves only once a second (a second, slower
+  fragment), so this is an upper bound on a playback frame;
+- the same page frame through AppTest (the whole page script, widgets included: an upper
+  bound on a fragment rerun, which skips the sidebar).
+
+Each is measured three ways: in a bare process (only micrograd, numpy, plotly), after
+importing streamlit, pandas and running the app once (as inside `streamlit run`, where far
+more Python objects are alive and a full garbage collection costs more), and again after
+`gc.freeze()` (objects alive at that point are moved out of the collector's sight).
+Medians of several repetitions; time spent in the garbage collector is reported too.
+Targets (issue 4): >= 20 steps/s, one frame <= 150 ms.
+"""
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import plotly.io as pio  # noqa: E402
+import plotly.tools  # noqa: E402
+
+from micrograd.lessons import playground as pg  # noqa: E402
+
+
+class GCTimer:
+    """Sums the time Python's garbage collector runs, via gc.callbacks."""
+
+    def __init__(self):
+        self.total, self.count, self._t0 = 0.0, 0, 0.0
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        else:
+            self.total += time.perf_counter() - self._t0
+            self.count += 1
+
+
+def measure_steps(steps):
+    """Median ms per training step at the default configuration (after 5 warm-up steps)."""
+    tr = pg.build_trainer(pg.PlaygroundConfig())
+    tr.run(5)
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        tr.step()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000, min(times) * 1000, tr.nodes_per_step
+
+
+def _as_streamlit_would(fig):
+    # st.plotly_chart: plotly.tools.return_figure_from_figure_or_data(validate) + plotly.io.to_json
+    figure = plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True)
+    return len(pio.to_json(figure, validate=False))
+
+
+def measure_frames(frames):
+    """Median ms of one frame: steps_per_frame steps + every figure of the page, ready to send."""
+    cfg = pg.PlaygroundConfig()
+    tr = pg.build_trainer(cfg)
+    tr.run(5)
+    times, parts = [], {"steps": [], "boundary": [], "network": [], "curves": []}
+    size = 0
+    for _ in range(frames):
+        t0 = time.perf_counter()
+        tr.run(cfg.steps_per_frame)
+        t1 = time.perf_counter()
+        size = _as_streamlit_would(pg.boundary_figure(tr, cfg.discretize, cfg.show_test))
+        t2 = time.perf_counter()
+        size += _as_streamlit_would(pg.network_figure(tr, cfg.edge_view))
+        t3 = time.perf_counter()
+        size += _as_streamlit_would(pg.curves_figure(tr.history, tr.loss))
+        pg.cost_meter(tr)
+        t4 = time.perf_counter()
+        times.append(t4 - t0)
+        for k, (a, b) in zip(parts, [(t0, t1), (t1, t2), (t2, t3), (t3, t4)], strict=True):
+            parts[k].append(b - a)
+    medians = {k: statistics.median(v) * 1000 for k, v in parts.items()}
+    return statistics.median(times) * 1000, max(times) * 1000, medians, size
+
+
+def measure_apptest(frames):
+    """Median ms of a full page run while playing (AppTest), i.e. one frame plus the whole page script."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/playground.py").run()
+    at.button(key="play").click().run()
+    times = []
+    for _ in range(frames):
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+    assert not at.exception
+    return statistics.median(times) * 1000, min(times) * 1000
+
+
+def report(title, steps, frames, with_apptest):
+    timer = GCTimer()
+    gc.callbacks.append(timer)
+    ms, ms_min, nodes = measure_steps(steps)
+    frame_ms, frame_max, parts, size = measure_frames(frames)
+    app = measure_apptest(frames) if with_apptest else None
+    gc.callbacks.remove(timer)
+    print(f"\n== {title} (gc tracks {len(gc.get_objects()):,} objects)")
+    print(f"training step      {ms:7.1f} ms median, {ms_min:5.1f} min  -> {1000 / ms:6.1f} steps/s "
+          f"({nodes:,} Value nodes per step)")
+    print(f"one frame          {frame_ms:7.1f} ms median, {frame_max:5.1f} max  ("
+          + ", ".join(f"{k} {v:.1f}" for k, v in parts.items()) + f"; {size / 1024:.0f} KiB of chart JSON)")
+    if app is not None:
+        print(f"full page run      {app[0]:7.1f} ms median, {app[1]:5.1f} min  (AppTest, whole script, playing)")
+    print(f"garbage collector  {timer.total * 1000:7.1f} ms in {timer.count} collections during the above")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=100, help="training steps to time (default 100)")
+    parser.add_argument("--frames", type=int, default=30, help="frames to time (default 30)")
+    args = parser.parse_args(argv)
+    print(f"Python {sys.version.split()[0]}; default config: {pg.encode_query(pg.PlaygroundConfig())}")
+    report("bare process: micrograd + numpy + plotly", args.steps, args.frames, with_apptest=False)
+    import pandas  # noqa: F401
+    import streamlit  # noqa: F401
+
+    report("with streamlit, pandas loaded and the app run", args.steps, args.frames, with_apptest=True)
+    gc.collect()
+    gc.freeze()
+    report("same, after gc.freeze()", args.steps, args.frames, with_apptest=True)
+    print("\ntargets: >= 20 steps/s, one frame <= 150 ms")
+
+
+if __name__ == "__main__":
+    main()

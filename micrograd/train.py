@@ -1,0 +1,360 @@
+"""Training loop for the playground: a `Trainer` that runs every step through an autograd engine.
+
+The engine seam is one function with this signature (issue 5):
+
+    loss_and_grads(model, X, y, loss="hinge", l2=0.0) -> (loss: float, scores: (n,) ndarray, nodes: int)
+
+It builds the graph of ``loss(model(X), y) + l2 * sum(p^2)`` for the batch, zeroes the
+gradients, back-propagates, and leaves d(loss)/dp in ``p.grad`` for every parameter p of
+``model.parameters()``. `scalar_loss_and_grads` (here) does it with `Value`, one node per
+scalar; ``micrograd.tensor.loss_and_grads`` does the same with a vectorized numpy engine.
+The `Trainer` picks one with ``engine="scalar"|"tensor"``.
+
+numpy is used only around the engine: to split and batch the data, and to evaluate the
+train/test loss and accuracy curves with the graph-free forward `MLP.predict`.
+"""
+
+import math
+import time
+
+import numpy as np
+
+from micrograd.data import split
+from micrograd.losses import LOSSES, l2_penalty
+from micrograd.nn import ACTIVATIONS, MLP
+from micrograd.optim import SGD
+
+__all__ = ["ENGINES", "HISTORY_FIELDS", "Trainer", "scalar_loss_and_grads", "get_engine", "numpy_loss",
+           "numpy_accuracy"]
+
+#: engine names the Trainer accepts
+ENGINES = ("scalar", "tensor")
+
+
+def scalar_loss_and_grads(model, X, y, loss="hinge", l2=0.0):
+    """Forward and backward pass for one batch through the scalar `Value` engine.
+
+    Builds one graph for the whole batch: ``LOSSES[loss](scores, y) + l2 * sum(p^2)`` where
+    ``scores[i] = model(X[i])`` (the L2 term is left out of the graph when l2 == 0), zeroes
+    every parameter's grad and calls ``backward()`` on the total.
+
+    Args:
+        model: an `MLP` with one output (its parameters receive the gradients).
+        X: float array of shape (n, nin), n >= 1.
+        y: array of shape (n,) with labels in {-1, +1}.
+        loss: 'hinge', 'mse' or 'bce' (see `micrograd.losses`).
+        l2: the L2 rate alpha >= 0 (weight decay term alpha * sum(p^2)).
+
+    Returns:
+        (loss, scores, nodes): the total loss (data loss + L2 term) as a float; the raw
+        scores (logits) as a float64 array of shape (n,); the number of `Value` nodes in the
+        graph (leaves included: inputs, parameters, constants).
+
+    Raises:
+        ValueError: for an unknown loss or mismatched lengths.
+        OverflowError: if a value overflows a float inside an op (e.g. squaring 1e200);
+            the `Trainer` treats that as divergence.
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
+    inputs = np.asarray(X, dtype=np.float64).tolist()
+    labels = np.asarray(y).tolist()
+    scores = [model(x) for x in inputs]
+    total = LOSSES[loss](scores, labels)
+    if l2:
+        total = total + l2_penalty(model.parameters(), l2)
+    nodes = len(total.topo_order())
+    model.zero_grad()
+    total.backward()
+    return total.data, np.fromiter((s.data for s in scores), dtype=np.float64, count=len(scores)), nodes
+
+
+def get_engine(name):
+    """Return the ``loss_and_grads`` function of engine `name` ('scalar' or 'tensor').
+
+    The tensor engine is imported only when asked for, so the scalar path needs nothing else.
+
+    Raises:
+        ValueError: for an unknown name, or if the tensor engine is not available.
+    """
+    if name == "scalar":
+        return scalar_loss_and_grads
+    if name == "tensor":
+        try:
+            from micrograd import tensor
+        except ImportError as exc:
+            raise ValueError(f"the tensor engine is not available ({exc}); use engine='scalar'") from exc
+        fn = getattr(tensor, "loss_and_grads", None)
+        if fn is None:
+            raise ValueError("micrograd.tensor has no loss_and_grads yet; use engine='scalar'")
+        return fn
+    raise ValueError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+
+
+def numpy_loss(scores, y, loss="hinge"):
+    """Mean data loss of raw scores in numpy, the same formulas as `micrograd.losses`.
+
+    hinge: mean(max(0, 1 - y s)); mse: mean((s - y)^2); bce: mean(softplus(-y s)), computed
+    stably as ``logaddexp(0, -y s)``. No L2 term.
+
+    Args:
+        scores: float array (n,); y: labels (n,) in {-1, +1}; loss: 'hinge', 'mse' or 'bce'.
+
+    Returns:
+        float (nan for n == 0; inf if the scores overflow).
+    """
+    s = np.asarray(scores, dtype=np.float64)
+    t = np.asarray(y, dtype=np.float64)
+    if s.size == 0:
+        return math.nan
+    with np.errstate(all="ignore"):
+        if loss == "hinge":
+            return float(np.mean(np.maximum(0.0, 1.0 - t * s)))
+        if loss == "mse":
+            return float(np.mean((s - t) ** 2))
+        if loss == "bce":
+            return float(np.mean(np.logaddexp(0.0, -t * s)))
+    raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
+
+
+def numpy_accuracy(scores, y):
+    """Fraction of examples with sign(score) == label (score 0 counts as -1), in [0, 1]; nan if empty."""
+    s = np.asarray(scores, dtype=np.float64)
+    if s.size == 0:
+        return math.nan
+    return float(np.mean((s > 0) == (np.asarray(y) > 0)))
+
+
+HISTORY_FIELDS = ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")
+
+
+class Trainer:
+    """Owns the data split, the model, the optimizer and the curves of one training run.
+
+    Args:
+        X: float array (n, 2) of all points; y: (n,) labels in {-1, +1}.
+        test_fraction: share of points held out for the test curves, in [0, 0.9].
+        hidden: widths of the hidden layers, e.g. (8, 8); () for none (a linear model).
+        activation: hidden activation, 'relu', 'tanh', 'sigmoid' or 'linear'.
+        lr: learning rate > 0. l2: L2 rate >= 0. momentum: in [0, 1).
+        batch_size: examples per step; 0 or >= the training-set size means full batch.
+        loss: 'hinge', 'mse' or 'bce'.
+        seed: seeds the split, the initial weights and the batch order (reproducible runs).
+        engine: 'scalar' (the `Value` engine) or 'tensor' (the numpy engine of issue 5).
+        history_cap: the curves keep at most this many points (>= 16): when full, every
+            other point is dropped and points are then recorded half as often, so memory is
+            bounded however long the run.
+
+    The hyperparameters ``lr, l2, momentum, batch_size, loss, engine`` are plain attributes:
+    change them between steps and the next step uses them, without resetting the model.
+
+    Attributes:
+        model (MLP), optimizer (SGD), X_train, y_train, X_test, y_test (arrays),
+        step_count (int): updates applied; epoch (float): passes over the training set;
+        diverged_at (int or None): the step whose loss was nan/inf; restored_step (int or
+        None): the step whose weights were then restored (see `step`); nodes_per_step (int);
+        ms_per_step (float, moving average);
+        last_loss (float): the total loss of the last step; history (dict of lists).
+
+    Raises:
+        ValueError: for an unknown activation, loss or engine, or out-of-range values.
+    """
+
+    def __init__(self, X, y, test_fraction=0.2, hidden=(8, 8), activation="tanh", lr=0.1, l2=0.0,
+                 momentum=0.0, batch_size=0, loss="hinge", seed=0, engine="scalar", history_cap=1000):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}: choose one of {sorted(ACTIVATIONS)}")
+        if history_cap < 16:
+            raise ValueError(f"history_cap must be >= 16, got {history_cap!r}")
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y)
+        self.X_train, self.X_test, self.y_train, self.y_test = split(X, y, test_fraction, seed)
+        self.hidden = tuple(int(h) for h in hidden)
+        self.activation = activation
+        self.model = MLP(X.shape[1], list(self.hidden) + [1], activation=activation, seed=seed)
+        self.optimizer = SGD(self.model.parameters(), lr=lr, momentum=momentum)
+        self.lr, self.l2, self.momentum, self.batch_size, self.loss = lr, l2, momentum, batch_size, loss
+        self.engine = engine
+        get_engine(engine)  # fail now, not at the first step
+        self.seed = seed
+        self._rs = np.random.RandomState(seed)
+        self._order = np.arange(0)  # the current epoch's shuffled indices, consumed front to back
+        self._pos = 0
+        self.step_count = 0
+        self.epoch = 0.0
+        self.diverged_at = None
+        self.restored_step = None
+        self._checkpoint = None  # (weights, momentum velocity, step) with the lowest loss so far
+        self._checkpoint_loss_fn = loss
+        self._best_loss = math.inf
+        self.nodes_per_step = 0
+        self.ms_per_step = 0.0
+        self.last_loss = math.nan
+        self.history_cap = int(history_cap)
+        self._stride = 1
+        self.history = {k: [] for k in HISTORY_FIELDS}
+        self.current = {}
+        self._validate()
+        self._record()
+
+    # --- hyperparameters ---
+
+    def _validate(self):
+        if not self.lr > 0:
+            raise ValueError(f"learning rate must be > 0, got {self.lr!r}")
+        if not self.l2 >= 0:
+            raise ValueError(f"L2 rate must be >= 0, got {self.l2!r}")
+        if not 0 <= self.momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {self.momentum!r}")
+        if self.loss not in LOSSES:
+            raise ValueError(f"unknown loss {self.loss!r}: choose one of {sorted(LOSSES)}")
+        if int(self.batch_size) != self.batch_size or self.batch_size < 0:
+            raise ValueError(f"batch size must be an integer >= 0 (0: full batch), got {self.batch_size!r}")
+
+    @property
+    def n_train(self):
+        """Number of training examples."""
+        return len(self.y_train)
+
+    @property
+    def effective_batch(self):
+        """Examples per step: `batch_size`, or the whole training set if 0 or larger."""
+        b = int(self.batch_size)
+        return self.n_train if b <= 0 or b >= self.n_train else b
+
+    @property
+    def n_params(self):
+        """Number of trainable parameters (weights and biases)."""
+        return len(self.optimizer.params)
+
+    @property
+    def steps_per_second(self):
+        """1000 / ms_per_step, the training speed (0.0 before the first step)."""
+        return 1000.0 / self.ms_per_step if self.ms_per_step > 0 else 0.0
+
+    # --- training ---
+
+    def _next_batch(self):
+        b = self.effective_batch
+        if b == self.n_train:
+            return self.X_train, self.y_train
+        if self._pos + b > len(self._order):  # start a new epoch with a fresh shuffle
+            self._order = self._rs.permutation(self.n_train)
+            self._pos = 0
+        idx = self._order[self._pos:self._pos + b]
+        self._pos += b
+        return self.X_train[idx], self.y_train[idx]
+
+    def step(self):
+        """One SGD step on the next batch, through the chosen engine.
+
+        Divergence guard: a checkpoint (weights and momentum) is kept of the weights with the
+        lowest loss seen so far (the batch loss before the update, for the current loss
+        function). If a step's loss, a gradient or an updated weight is nan/inf, or an op
+        overflows, the step is not applied: the weights go back to that checkpoint (weights
+        one step before the overflow are already astronomically large, so resuming from them
+        with any learning rate would diverge again), `diverged_at` is set to this step's
+        number, `restored_step` to the checkpoint's, and the counters do not move.
+
+        Returns:
+            True if the step was applied, False if it diverged.
+        """
+        self._validate()
+        fn = get_engine(self.engine)
+        self.optimizer.lr, self.optimizer.momentum = self.lr, self.momentum
+        params = self.optimizer.params
+        good = [p.data for p in params]
+        velocity = list(self.optimizer.velocity)
+        Xb, yb = self._next_batch()
+        t0 = time.perf_counter()
+        try:
+            with np.errstate(all="ignore"):
+                loss, _scores, nodes = fn(self.model, Xb, yb, loss=self.loss, l2=self.l2)
+            ok = math.isfinite(loss) and all(math.isfinite(p.grad) for p in params)
+            if ok:
+                self.optimizer.step()
+                ok = all(math.isfinite(p.data) for p in params)
+        except (OverflowError, ZeroDivisionError, FloatingPointError):  # an op overflowed: diverged
+            ok, loss, nodes = False, math.inf, self.nodes_per_step
+        ms = (time.perf_counter() - t0) * 1000.0
+        if not ok:
+            weights, vel, at = self._checkpoint if self._checkpoint is not None else (good, velocity, None)
+            self.model.set_parameter_values(weights)
+            self.optimizer.velocity = list(vel)
+            self.diverged_at = self.step_count + 1
+            self.restored_step = self.step_count if at is None else at
+            self.last_loss = loss
+            self.current = self.evaluate()
+            return False
+        if self._checkpoint_loss_fn != self.loss:  # losses of different functions do not compare
+            self._checkpoint_loss_fn, self._best_loss = self.loss, math.inf
+        if loss <= self._best_loss:
+            self._best_loss = loss
+            self._checkpoint = (good, velocity, self.step_count)
+        self.diverged_at = self.restored_step = None
+        self.step_count += 1
+        self.epoch += len(yb) / self.n_train
+        self.nodes_per_step = int(nodes)
+        self.last_loss = float(loss)
+        # exponential moving average, so the meter is steady but follows changes in a few steps
+        self.ms_per_step = ms if self.ms_per_step == 0 else 0.8 * self.ms_per_step + 0.2 * ms
+        self._record()
+        return True
+
+    def run(self, steps):
+        """Run up to `steps` steps; stop early on divergence. Returns the number applied."""
+        done = 0
+        for _ in range(int(steps)):
+            if not self.step():
+                break
+            done += 1
+        return done
+
+    # --- curves ---
+
+    def evaluate(self):
+        """Data loss and accuracy on the train and test sets, with the numpy forward.
+
+        Returns:
+            dict with step, epoch, train_loss, train_acc, test_loss, test_acc (test values
+            are nan when the test set is empty). Losses exclude the L2 term.
+        """
+        with np.errstate(all="ignore"):
+            s_train = self.model.predict(self.X_train)
+            s_test = self.model.predict(self.X_test) if len(self.y_test) else np.zeros(0)
+        return {
+            "step": self.step_count,
+            "epoch": self.epoch,
+            "train_loss": numpy_loss(s_train, self.y_train, self.loss),
+            "train_acc": numpy_accuracy(s_train, self.y_train),
+            "test_loss": numpy_loss(s_test, self.y_test, self.loss),
+            "test_acc": numpy_accuracy(s_test, self.y_test),
+        }
+
+    def _record(self):
+        self.current = self.evaluate()
+        if self.step_count % self._stride:
+            return
+        for k in HISTORY_FIELDS:
+            self.history[k].append(self.current[k])
+        if len(self.history["step"]) > self.history_cap:  # downsample: keep every other point
+            for k in HISTORY_FIELDS:
+                self.history[k] = self.history[k][::2]
+            self._stride *= 2
+
+    def weights(self):
+        """The model's weights as nested lists, for export and drawing.
+
+        Returns:
+            list over layers of dicts {"weights": [[w_ji]] (nout x nin), "biases": [b_j],
+            "grad_weights": [[dL/dw_ji]], "grad_biases": [dL/db_j]} (grads from the last step).
+        """
+        out = []
+        for layer in self.model.layers:
+            out.append({
+                "weights": [[w.data for w in n.w] for n in layer.neurons],
+                "biases": [n.b.data for n in layer.neurons],
+                "grad_weights": [[w.grad for w in n.w] for n in layer.neurons],
+                "grad_biases": [n.b.grad for n in layer.neurons],
+            })
+        return out
