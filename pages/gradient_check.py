@@ -86,7 +86,7 @@ else:
 st.plotly_chart(gc.heatmap_figure(result), key="gc_heatmap", width="stretch")
 st.caption(
     "One panel per layer: a row per neuron, a column per weight and the bias. Colour is log10 of the "
-    f"relative error |a − n| / max(|a|, |n|, {gc.FLOOR:g}); green is below the tolerance. "
+    f"relative error |a − n| / max(|a|, |n|, {gc.FLOOR:g}); blue is below the tolerance, orange above. "
     "Hover a cell to see both gradients."
 )
 

@@ -79,11 +79,8 @@ def browser():
 def _settle(page, timeout=60_000):
     """Wait until the app has rendered and is no longer running a script."""
     page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=timeout,
-    )
+    # the status widget (running man, "Stop") is there only while the script runs
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
     page.wait_for_timeout(500)
 
 

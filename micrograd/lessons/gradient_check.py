@@ -247,7 +247,7 @@ _FLOOR = -16.0  # log10 of the smallest relative error shown (exact agreement is
 
 
 def heatmap_figure(result):
-    """Heatmaps of log10(relative error), one panel per layer, green below the tolerance.
+    """Heatmaps of log10(relative error), one panel per layer, blue below the tolerance, orange above.
 
     Args:
         result: a `CheckResult`.
@@ -268,7 +268,8 @@ def heatmap_figure(result):
     widths = [m.shape[1] + 1 for m in mats]
     fig = make_subplots(rows=1, cols=n, subplot_titles=titles, column_widths=widths, horizontal_spacing=0.06)
     cut = (math.log10(result.tolerance) - _FLOOR) / -_FLOOR
-    scale = [[0.0, "#1a9850"], [cut, "#d9ef8b"], [min(cut + 1e-6, 1.0), "#fdae61"], [1.0, "#d73027"]]
+    # blue = pass, orange = fail: a pair that stays distinct under every common colour-vision deficiency
+    scale = [[0.0, "#2166ac"], [cut, "#d1e5f0"], [min(cut + 1e-6, 1.0), "#fdb863"], [1.0, "#b35806"]]
     for i, m in enumerate(mats):
         with np.errstate(divide="ignore"):
             z = np.log10(np.where(m > 0, m, 10.0**_FLOOR))
