@@ -99,7 +99,7 @@ def measure_apptest(frames):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/playground.py").run()
+    at.switch_page("app_pages/playground.py").run()
     at.button(key="play").click().run()
     times = []
     for _ in range(frames):

@@ -1,4 +1,4 @@
-"""AppTest of pages/computation_graph.py: presets, stepping, the slider, the custom expression,
+"""AppTest of app_pages/computation_graph.py: presets, stepping, the slider, the custom expression,
 bad input and the nudge check. Values asserted are the hand-derived ones of the lecture."""
 
 import pytest
@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from micrograd.lessons import backprop as bp
 
-PAGE = "pages/computation_graph.py"
+PAGE = "app_pages/computation_graph.py"
 
 
 def _app():

@@ -11,7 +11,7 @@ from micrograd.lessons import derivatives as lesson
 
 def _page():
     at = AppTest.from_file("../app.py", default_timeout=30)  # relative to this file
-    at.switch_page("pages/derivatives.py")
+    at.switch_page("app_pages/derivatives.py")
     at.run()
     assert not at.exception
     return at

@@ -11,7 +11,7 @@ from micrograd.lessons import gradient_check as gc
 
 def _page():
     at = AppTest.from_file("../app.py", default_timeout=30)  # relative to this file
-    at.switch_page("pages/gradient_check.py")
+    at.switch_page("app_pages/gradient_check.py")
     at.run()
     assert not at.exception
     return at

@@ -26,7 +26,7 @@ def test_tour_matches_a_central_difference():
 
 def test_every_page_in_the_navigation_runs():
     at = AppTest.from_file("../app.py", default_timeout=60).run()
-    for page in ["pages/derivatives.py", "pages/computation_graph.py", "pages/manual_vs_auto.py",
-                 "pages/playground.py", "pages/vs_pytorch.py", "pages/gradient_check.py"]:
+    for page in ["app_pages/derivatives.py", "app_pages/computation_graph.py", "app_pages/manual_vs_auto.py",
+                 "app_pages/playground.py", "app_pages/vs_pytorch.py", "app_pages/gradient_check.py"]:
         at.switch_page(page).run()
         assert not at.exception, page

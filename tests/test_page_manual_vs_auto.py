@@ -1,10 +1,10 @@
-"""AppTest of pages/manual_vs_auto.py: the chain rule next to backward() for every preset,
+"""AppTest of app_pages/manual_vs_auto.py: the chain rule next to backward() for every preset,
 the quiz, the buggy-engine switches, and a bad custom expression."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = "pages/manual_vs_auto.py"
+PAGE = "app_pages/manual_vs_auto.py"
 
 
 def _app():

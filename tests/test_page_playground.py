@@ -1,4 +1,4 @@
-"""AppTest for the "Train an MLP" playground page (pages/playground.py)."""
+"""AppTest for the "Train an MLP" playground page (app_pages/playground.py)."""
 
 import json
 
@@ -12,7 +12,7 @@ def _open(query=None):
     if query:
         for k, v in query.items():
             at.query_params[k] = v
-    at.switch_page("pages/playground.py").run()
+    at.switch_page("app_pages/playground.py").run()
     assert not at.exception
     return at
 

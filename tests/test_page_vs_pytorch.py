@@ -11,7 +11,7 @@ from micrograd.lessons import compare
 
 def _page():
     at = AppTest.from_file("../app.py", default_timeout=60)  # relative to this file
-    at.switch_page("pages/vs_pytorch.py")
+    at.switch_page("app_pages/vs_pytorch.py")
     at.run()
     assert not at.exception
     return at

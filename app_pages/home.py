@@ -28,18 +28,18 @@ with right:
 st.subheader("The lessons")
 st.caption("Take them in order for a lecture, or jump in anywhere.")
 LESSONS = [
-    ("pages/derivatives.py", "1. Derivatives: numerical vs analytic",
+    ("app_pages/derivatives.py", "1. Derivatives: numerical vs analytic",
      "Finite differences against the engine: watch the secant become the tangent, "
      "and see where round-off wins."),
-    ("pages/computation_graph.py", "2. Computation graph & backprop",
+    ("app_pages/computation_graph.py", "2. Computation graph & backprop",
      "Step the backward pass one node at a time: local derivative × upstream gradient."),
-    ("pages/manual_vs_auto.py", "3. Manual vs automatic backprop",
+    ("app_pages/manual_vs_auto.py", "3. Manual vs automatic backprop",
      "The chain rule by hand next to backward(); fan-out, accumulation, and a quiz."),
-    ("pages/playground.py", "4. Train an MLP",
+    ("app_pages/playground.py", "4. Train an MLP",
      "The live playground: pick data and a network, press play, watch the decision boundary learn."),
-    ("pages/vs_pytorch.py", "5. micrograd vs PyTorch",
+    ("app_pages/vs_pytorch.py", "5. micrograd vs PyTorch",
      "The same step three ways: scalar engine, vectorized tensors, PyTorch. Why frameworks use tensors."),
-    ("pages/gradient_check.py", "6. Gradient checking",
+    ("app_pages/gradient_check.py", "6. Gradient checking",
      "Check every gradient against finite differences, then inject a bug and watch the check catch it."),
 ]
 for path, title, blurb in LESSONS:
