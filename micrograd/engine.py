@@ -2,9 +2,8 @@
 
 Every operation returns a new `Value` that keeps its children (one or two; many for the
 fused `weighted_sum` a neuron uses) and the local derivative of its output with respect to
-each, computed at forward time. `backward()`
-walks the graph from the output in reverse topological order and applies the chain rule,
-``child.grad += local_derivative * node.grad``.
+each, computed at forward time. `backward()` walks the graph from the output in reverse
+topological order and applies the chain rule, ``child.grad += local_derivative * node.grad``.
 
 Differences from the original micrograd (github.com/karpathy/micrograd), all additive:
 - more ops: ``tanh exp log sigmoid``, ``Value ** Value``, and ``weighted_sum`` (a neuron's

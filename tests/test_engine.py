@@ -656,3 +656,68 @@ def test_zero_to_the_power_zero_is_one_with_zero_gradients():
     out = x**y
     out.backward()
     assert (out.data, x.grad, y.grad) == (1.0, 0.0, 0.0)  # as torch.pow(0., 0.) and its grads
+
+
+# --- weighted_sum: a neuron's b + sum(w * x) as one node ---------------------------------
+
+
+def _op_by_op(ws, xs, b):
+    act = b
+    for w, x in zip(ws, xs):
+        act = act + w * x
+    return act
+
+
+def test_weighted_sum_equals_the_op_by_op_sum_bit_for_bit_with_the_same_gradients():
+    wd, xd, bd = [0.3, -1.7, 2.5, 1e-3], [1.1, 0.25, -0.8, 40.0], 0.6
+    fused = [Value(w) for w in wd], [Value(x) for x in xd], Value(bd)
+    plain = [Value(w) for w in wd], [Value(x) for x in xd], Value(bd)
+    out_f = Value.weighted_sum(*fused).tanh()
+    out_p = _op_by_op(*plain).tanh()
+    assert out_f.data == out_p.data  # same additions in the same order
+    out_f.backward()
+    out_p.backward()
+    for vf, vp in zip([*fused[0], *fused[1], fused[2]], [*plain[0], *plain[1], plain[2]]):
+        assert vf.grad == pytest.approx(vp.grad, rel=1e-15, abs=1e-15)
+
+
+def test_weighted_sum_gradients_match_central_differences():
+    wd, xd, bd = [0.5, -1.25, 0.75], [2.0, -0.5, 1.5], -0.3
+
+    def f(i, delta):
+        vals = wd + xd + [bd]
+        vals[i] += delta
+        return math.tanh(vals[6] + sum(vals[k] * vals[3 + k] for k in range(3)))
+
+    ws, xs, b = [Value(w) for w in wd], [Value(x) for x in xd], Value(bd)
+    Value.weighted_sum(ws, xs, b).tanh().backward()
+    h = 1e-6
+    for i, v in enumerate([*ws, *xs, b]):
+        numeric = (f(i, h) - f(i, -h)) / (2 * h)
+        assert v.grad == pytest.approx(numeric, rel=1e-7, abs=1e-9)
+
+
+def test_weighted_sum_with_number_inputs_makes_one_node_over_weights_and_bias():
+    ws, b = [Value(2.0), Value(-3.0)], Value(0.5)
+    out = Value.weighted_sum(ws, [1.5, np.float32(4.0)], b)
+    assert out.data == 0.5 + 2.0 * 1.5 + -3.0 * 4.0
+    assert out.children == (*ws, b) and out.local_grads == (1.5, 4.0, 1.0)
+    assert len(out.topo_order()) == 4
+    out.backward()
+    assert [w.grad for w in ws] == [1.5, 4.0] and b.grad == 1.0
+
+
+def test_weighted_sum_with_mixed_inputs_turns_numbers_into_leaves():
+    ws, x, b = [Value(2.0), Value(-3.0)], Value(1.5), Value(0.0)
+    out = Value.weighted_sum(ws, [x, 4.0], b)
+    out.backward()
+    assert out.data == 2.0 * 1.5 + -3.0 * 4.0
+    assert x.grad == 2.0 and [w.grad for w in ws] == [1.5, 4.0]
+
+
+def test_weighted_sum_errors():
+    ws, b = [Value(1.0), Value(2.0)], Value(0.0)
+    with pytest.raises(ValueError, match="2 weights but 1 inputs"):
+        Value.weighted_sum(ws, [1.0], b)
+    with pytest.raises(TypeError, match="str"):
+        Value.weighted_sum(ws, [1.0, "x"], b)
