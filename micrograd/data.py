@@ -41,7 +41,7 @@ def make_dataset(name, n=100, noise=0.1, seed=0):
         name: one of DATASETS: 'moons', 'circles', 'blobs', 'xor', 'spiral'.
         n: number of points, >= 4.
         noise: standard deviation of the Gaussian noise, >= 0, in data units (the data
-            spans roughly [-2, 2]; for blobs it is the clusters' spread, 0 meaning 0.1).
+            spans roughly [-2, 2]); for blobs the clusters' spread is 3 * noise (at least 0.05).
         seed: integer seed; the same arguments always give the same data.
 
     Returns:
@@ -64,7 +64,7 @@ def make_dataset(name, n=100, noise=0.1, seed=0):
         X, y = make_circles(n_samples=n, noise=noise, factor=0.5, random_state=rs)
     elif name == "blobs":
         X, y = make_blobs(n_samples=n, centers=[[-1.0, -1.0], [1.0, 1.0]],
-                          cluster_std=max(noise, 0.1) * 3, random_state=rs)
+                          cluster_std=max(3 * noise, 0.05), random_state=rs)
     elif name == "xor":
         X, y = _xor(n, noise, rs)
     else:

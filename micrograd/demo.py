@@ -3,7 +3,8 @@
 Moons (n=100, noise=0.1), ``MLP(2, [16, 16, 1])`` with ReLU, hinge loss + 1e-4 L2, full
 batch, learning rate 1.0 - 0.9 * k / 100, 100 steps: exactly the original's demo.ipynb,
 including its seeding (``np.random.seed(1337); random.seed(1337)``), so the same weights
-and data come out. It reaches 100% training accuracy.
+and data come out. It reaches 100% training accuracy. (Past step 100, where the original's
+schedule would turn negative, the learning rate stays at 0.1.)
 """
 
 import argparse
@@ -57,7 +58,7 @@ def run(steps=100, seed=SEED, log=print):
         total, acc = demo_loss(model, X, y)
         model.zero_grad()
         total.backward()
-        lr = 1.0 - 0.9 * k / 100  # the original's schedule
+        lr = max(1.0 - 0.9 * k / 100, 0.1)  # the original's schedule (held at 0.1 past step 100)
         for p in model.parameters():
             p.data -= lr * p.grad
         history.append((total.data, acc))
@@ -66,10 +67,17 @@ def run(steps=100, seed=SEED, log=print):
     return history
 
 
+def _positive_int(text):
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"need at least 1 step, got {n}")
+    return n
+
+
 def main(argv=None):
     """Command-line entry: prints one line per step and the final accuracy."""
     parser = argparse.ArgumentParser(description="Train the original micrograd demo (moons, MLP 2-16-16-1).")
-    parser.add_argument("--steps", type=int, default=100, help="number of SGD steps (default 100)")
+    parser.add_argument("--steps", type=_positive_int, default=100, help="number of SGD steps (default 100)")
     args = parser.parse_args(argv)
     history = run(args.steps)
     print(f"final training accuracy: {history[-1][1] * 100:.0f}%")

@@ -255,7 +255,10 @@ class Value:
         in the same order), with the same gradients, but one node instead of 2n: the local
         derivatives are d/dw_i = x_i, d/dx_i = w_i, d/dbias = 1. Plain-number inputs are
         constants and get no node. `Neuron` uses it: an MLP step then builds ~10x fewer nodes,
-        which is what keeps Python's cycle collector from dominating a training step.
+        which is what keeps Python's cycle collector from dominating a training step. (The node
+        keeps its children and local derivatives in two tuples: three GC-tracked allocations
+        where the op-by-op sum makes 2n, and the tuple of floats is untracked by the collector
+        on its first pass.)
 
         Args:
             weights: sequence of n Values.

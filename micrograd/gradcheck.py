@@ -36,9 +36,15 @@ def central_difference(f, x, h=1e-6):
 
 
 def relative_error(a, b, floor=1e-12):
-    """|a - b| / max(|a|, |b|, floor): scale-free disagreement, 0 when a == b."""
+    """|a - b| / max(|a|, |b|, floor): scale-free disagreement, 0 when a == b.
+
+    A nan or infinite value on either side (unless both are the same infinity) gives inf,
+    so a broken gradient can never look like a pass.
+    """
     if a == b:
         return 0.0
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return math.inf
     return abs(a - b) / max(abs(a), abs(b), floor)
 
 
@@ -56,8 +62,14 @@ def check_gradients(loss_fn, params, h=1e-6):
         'numeric', 'abs_error', 'rel_error' (floats). Gradients are left in ``p.grad``,
         data is restored exactly.
 
-    The loss is evaluated 2 * len(params) + 1 times.
+    The loss is evaluated 2 * len(params) + 1 times. A nan or infinite gradient on either
+    side gets rel_error inf.
+
+    Raises:
+        ValueError: if h <= 0.
     """
+    if not h > 0:
+        raise ValueError(f"step h must be > 0, got {h!r}")
     for p in params:
         p.grad = 0.0
     loss_fn().backward()
@@ -76,6 +88,6 @@ def check_gradients(loss_fn, params, h=1e-6):
             "autograd": auto,
             "numeric": numeric,
             "abs_error": abs(auto - numeric),
-            "rel_error": relative_error(auto, numeric) if math.isfinite(numeric) else math.inf,
+            "rel_error": relative_error(auto, numeric),
         })
     return rows

@@ -118,6 +118,8 @@ def _bw_pow_const(v, g):
     n = v._saved
     if n == 2.0:
         return (g * (2.0 * a.data),)
+    if n == 0.0:  # x^0 = 1 is flat everywhere, 0 included (as the scalar engine)
+        return (np.zeros_like(g),)
     return (g * (n * a.data ** (n - 1.0)),)
 
 
@@ -126,7 +128,7 @@ def _bw_pow(v, g):
     x, y = a.data, b.data
     # d(x^y)/dx = y x^(y-1); d(x^y)/dy = x^y ln x (0 where x == 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        dx = y * x ** (y - 1.0)
+        dx = np.where((x == 0) & (y == 0), 0.0, y * x ** (y - 1.0))  # 0^0 = 1, flat (as PyTorch)
         dy = np.where(x > 0, v.data * np.log(np.where(x > 0, x, 1.0)), 0.0)
     return _unbroadcast(g * dx, x.shape), _unbroadcast(g * dy, y.shape)
 
@@ -265,10 +267,12 @@ class Tensor:
         if isinstance(data, complex) or np.iscomplexobj(data):
             raise ValueError("Tensor data must be real numbers, got complex values")
         try:
-            arr = np.array(data, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
+            raw = np.asarray(data)
+        except (TypeError, ValueError) as exc:  # e.g. ragged nested lists
             raise TypeError(f"Tensor data must be real numbers, got {type(data).__name__!r}: {exc}") from None
-        self.data = arr
+        if raw.dtype.kind not in "biuf":  # None, strings, objects: never a silent nan
+            raise TypeError(f"Tensor data must be real numbers, got {type(data).__name__!r} ({raw.dtype} values)")
+        self.data = np.array(raw, dtype=np.float64)
         self.grad = None
         self._prev = ()
         self._op = ""
@@ -410,11 +414,11 @@ class Tensor:
                     "Tensor ** Tensor needs a base >= 0 to differentiate with respect to the exponent"
                 )
             try:
-                bad = np.any((x == 0) & (y <= 0))
+                bad = np.any((x == 0) & (y < 0))
             except ValueError:
                 raise _broadcast_error("raise to a power", self, other) from None
             if bad:
-                raise ZeroDivisionError("Tensor ** Tensor: zero to a power <= 0")
+                raise ZeroDivisionError("Tensor ** Tensor: zero to a negative power")
             return _node(x**y, (self, other), "**")
         if isinstance(other, bool) or not isinstance(other, (int, float, np.integer, np.floating)):
             raise TypeError(
@@ -541,8 +545,8 @@ class Tensor:
     def relu(self):
         """max(0, x); local derivative 1 where x > 0, else 0."""
         x = self.data
-        mask = x > 0
-        return _node(x * mask, (self,), "ReLU", mask)
+        # np.maximum: +0.0 for negatives (not x * mask's -0.0 and -inf * 0 = nan); nan passes through
+        return _node(np.maximum(x, 0.0), (self,), "ReLU", x > 0)
 
     # --- backward pass ---
 
@@ -633,6 +637,8 @@ def _loss_inputs(scores, ys):
         raise ValueError(f"got {s.shape[0]} scores but labels of shape {y.shape}")
     if s.shape[0] == 0:
         raise ValueError("a loss needs at least one example")
+    if not np.all((y == 1) | (y == -1)):
+        raise ValueError("labels must be -1 or +1 (convert 0/1 labels with y * 2 - 1)")
     return s, y
 
 

@@ -94,3 +94,15 @@ def test_cli_prints_progress():
     assert out[1].startswith("step 1 loss 1.723591")
     assert "accuracy" in out[-1]
     assert len(out) == 3
+
+
+def test_cli_rejects_zero_steps_with_a_usage_error():
+    out = subprocess.run([sys.executable, "-m", "micrograd.demo", "--steps", "0"], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 2 and "need at least 1 step" in out.stderr
+
+
+def test_learning_rate_is_held_at_the_schedules_end_past_step_100():
+    # the original's lr = 1 - 0.9 k / 100 turns negative at k = 112 (gradient ascent); ours holds 0.1
+    losses = [loss for loss, _ in run(116, log=None)]
+    assert all(b < a for a, b in zip(losses[100:], losses[101:]))  # still descending past k = 112

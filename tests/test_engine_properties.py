@@ -36,6 +36,8 @@ OPS = {
     "rpow": (1, lambda a: 2 ** a.tanh()),
     "radd": (1, lambda a: 3 + a),
     "relu": (1, lambda a: a.relu()),
+    # the fused neuron node, with a repeated input and a constant one
+    "wsum": (2, lambda a, b: Value.weighted_sum([a, b], [b, 1.5], a)),
 }
 
 LIMIT = 50.0  # reject graphs whose intermediate values leave [-LIMIT, LIMIT]

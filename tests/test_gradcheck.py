@@ -142,3 +142,22 @@ def test_check_gradients_catches_a_missing_local_derivative():
     assert rows[0]["autograd"] == 0.0
     assert rows[0]["numeric"] == pytest.approx(3.0, rel=1e-8)
     assert rows[0]["rel_error"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("a,b", [(math.nan, 1.0), (math.inf, 1.0), (-math.inf, math.inf), (1.0, math.nan)])
+def test_relative_error_of_a_nonfinite_value_is_inf_never_nan(a, b):
+    assert relative_error(a, b) == math.inf
+
+
+def test_a_nan_gradient_fails_the_check_instead_of_hiding_from_max():
+    # sqrt(p^2) at p = 0: backward's local derivative is inf * 0 = nan, the central difference is 0
+    q, p = Value(0.7), Value(0.0)
+    rows = check_gradients(lambda: q * q + (p * p) ** 0.5, [q, p])
+    assert math.isnan(rows[1]["autograd"])
+    assert max(r["rel_error"] for r in rows) == math.inf
+
+
+def test_check_gradients_rejects_a_nonpositive_step():
+    p = Value(1.0)
+    with pytest.raises(ValueError, match="h must be > 0"):
+        check_gradients(lambda: p * p, [p], h=0.0)

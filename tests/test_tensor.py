@@ -379,3 +379,40 @@ def test_graph_has_no_reference_cycles():
         assert W.grad.shape == (2, 4)  # leaves keep their gradients
     finally:
         gc.enable()
+
+
+# --- edge cases that must match the scalar engine, not drift from it ---------------------
+
+
+@pytest.mark.parametrize("bad", [None, "1.5", ["a", "b"], {"x": 1}])
+def test_non_numbers_raise_typeerror_instead_of_becoming_nan(bad):
+    with pytest.raises(TypeError, match="real numbers"):
+        Tensor(bad)
+    with pytest.raises(TypeError):
+        Tensor([1.0, 2.0]) + bad
+
+
+@pytest.mark.parametrize("loss", ["hinge", "mse", "bce"])
+def test_tensor_losses_reject_labels_other_than_plus_minus_one(loss):
+    with pytest.raises(ValueError, match="-1 or \\+1"):
+        LOSSES[loss](Tensor([0.5, -0.5]), [0, 1])
+
+
+def test_pow_zero_and_zero_to_the_zero_agree_with_the_scalar_engine():
+    x = Tensor([0.0, 2.0])
+    (x**0).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]  # Value(0.0) ** 0 has local derivative 0, not nan
+    a, b = Tensor([0.0]), Tensor([0.0])
+    out = a**b
+    out.sum().backward()
+    va, vb = Value(0.0), Value(0.0)
+    vout = va**vb
+    vout.backward()
+    assert (out.data[0], a.grad[0], b.grad[0]) == (vout.data, va.grad, vb.grad) == (1.0, 0.0, 0.0)
+
+
+def test_relu_gives_plus_zero_for_negatives_and_zero_for_minus_inf():
+    out = Tensor([-math.inf, -1.0, 2.0]).relu().data
+    assert out.tolist() == [0.0, 0.0, 2.0]
+    assert not np.signbit(out[:2]).any()  # +0.0, as Value.relu, not -0.0
+    assert math.isnan(Tensor([math.nan]).relu().data[0])  # nan still passes through
