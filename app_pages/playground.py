@@ -106,7 +106,8 @@ ss.setdefault("playing", False)
 st.title(":material/model_training: Train an MLP")
 st.caption(
     "A live playground: pick data and a network, press Play, and watch gradient descent move the "
-    "decision boundary. Every step builds the graph of the loss from scalar `Value`s and runs backprop."
+    "decision boundary. Every step builds the graph of the loss through our own engine (one `Value` "
+    "node per number, or one `Tensor` node per array: the Engine switch) and runs backprop."
 )
 for note in ss.pop("pg_url_notices", []):
     st.warning(note, icon=":material/link_off:")
@@ -135,6 +136,7 @@ with st.sidebar:
     st.select_slider("L2 rate (weight decay)", pg.L2_OPTIONS, key="pg_l2", format_func=lambda v: f"{v:g}")
     batch_opts = pg.batch_options(int(ss.pg_n_points))
     if ss.pg_batch_size not in batch_opts:
+        ss.pg_notice = f"Batch size {ss.pg_batch_size} is not below {ss.pg_n_points} points: using all."
         ss.pg_batch_size = 0
     st.select_slider("Batch size", batch_opts, key="pg_batch_size",
                      format_func=lambda b: "all" if b == 0 else str(b))
@@ -249,7 +251,9 @@ def side_view():
                 help="Graph nodes built for one step's forward + backward: Value nodes (one per "
                 "number) with the scalar engine, Tensor nodes (one per array) with the tensor engine.")
     c[2].metric("ms per step", f"{meter['ms_per_step']:.1f}")
-    c[3].metric("Steps per second", f"{meter['steps_per_second']:.0f}")
+    c[3].metric("Engine steps/s", f"{meter['steps_per_second']:.0f}",
+                help="Training steps per second of compute (forward, backward, update), not counting "
+                "the redraw: playback shows at most steps-per-frame × 5 steps a second.")
 
     d1, d2 = st.columns(2)
     d1.download_button("Loss history (CSV)", functools.partial(pg.history_csv, tr),

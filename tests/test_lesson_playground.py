@@ -67,7 +67,9 @@ def configs(draw):
         if spec[0] == "bool":
             return draw(st.booleans())
         return tuple(draw(st.lists(st.integers(1, pg.MAX_WIDTH), max_size=pg.MAX_LAYERS)))
-    return pg.PlaygroundConfig(**{name: pick(name) for name in pg.RANGES})
+    cfg = pg.PlaygroundConfig(**{name: pick(name) for name in pg.RANGES})
+    # the page offers only powers of two below the number of points, or all (0)
+    return cfg.replace(batch_size=draw(st.sampled_from(pg.batch_options(cfg.n_points))))
 
 
 @settings(max_examples=200, deadline=None)
@@ -81,6 +83,14 @@ def test_url_round_trip(cfg):
             assert b == pytest.approx(a, rel=1e-5, abs=1e-6)  # '%g' keeps 6 significant digits
         else:
             assert a == b, f.name
+
+
+def test_a_batch_size_the_page_does_not_offer_falls_back_to_all_with_a_notice():
+    cfg, notices = pg.decode_query({"n": "100", "batch": "50"})
+    assert cfg.batch_size == 0
+    assert len(notices) == 1 and "batch=50" in notices[0] and "using all" in notices[0]
+    cfg, notices = pg.decode_query({"n": "100", "batch": "64"})
+    assert cfg.batch_size == 64 and notices == []
 
 
 def test_bad_url_falls_back_to_defaults_with_notices():
@@ -259,3 +269,28 @@ def test_divergence_message():
     tr.run(500)
     msg = pg.divergence_message(tr)
     assert msg.startswith(f"loss diverged at step {tr.diverged_at}: lower the learning rate")
+
+
+def test_hollow_test_points_keep_their_class_colour():
+    tr = pg.build_trainer(pg.PlaygroundConfig())
+    fig = pg.boundary_figure(tr, show_test=True)
+    test_traces = [t for t in fig["data"] if t.get("name", "").startswith("test")]
+    assert {t["name"]: t["marker"]["color"] for t in test_traces} == {"test +1": pg.PURPLE, "test -1": pg.ORANGE}
+    assert all(t["marker"]["symbol"].endswith("-open") for t in test_traces)
+
+
+def test_after_divergence_the_loss_axis_stays_readable_and_the_export_names_the_restored_step():
+    tr = pg.build_trainer(pg.preset_config("learning rate too high"))
+    for _ in range(400):
+        tr.step()
+        if tr.diverged_at is not None:
+            break
+    assert tr.diverged_at is not None and tr.restored_step is not None
+    history = tr.history["train_loss"]
+    finite = [v for v in history if math.isfinite(v)]
+    assert max(finite) > 1e6 * finite[0]  # the spike that used to flatten the chart
+    top = pg.curves_figure(tr.history, tr.loss)["layout"]["yaxis"]["range"][1]
+    assert top == pytest.approx(10 * finite[0] * 1.05)
+    doc = json.loads(pg.weights_json(tr))
+    assert doc["step"] == tr.step_count and doc["weights_from_step"] == tr.restored_step
+    assert f"weights of step {tr.restored_step}" in pg.boundary_figure(tr)["layout"]["title"]["text"]
