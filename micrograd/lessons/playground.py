@@ -145,7 +145,8 @@ PRESETS = {
     ),
     "XOR needs a hidden layer": (
         "With no hidden layer the model is linear: no straight line separates XOR, accuracy stalls "
-        "around 70% (a line gets at most 3 of the 4 clusters right). Add one hidden layer of 4 tanh units and it solves it.",
+        "around 70% (a line gets at most 3 of the 4 clusters right). Add one hidden layer of 4 tanh "
+        "units and it solves it.",
         {"dataset": "xor", "hidden": (), "lr": 0.3},
     ),
     "dead ReLUs": (
