@@ -62,7 +62,8 @@ with st.container(border=True):
     try:
         names = bp.leaf_names(preset, text)
     except ExpressionError as err:
-        st.error(f"{err} Change the expression above; nothing else was lost.", icon=":material/error:")
+        st.error(bp.md_escape(f"{err} Change the expression above; nothing else was lost."),
+                 icon=":material/error:")
         st.stop()
     if len(names) > 24:
         st.error(f"This expression has {len(names)} variables; use at most 24 so every input fits.",
@@ -81,7 +82,9 @@ with st.container(border=True):
 try:
     root = bp.build(preset, values, text)
 except (ExpressionError, ValueError, ZeroDivisionError, OverflowError) as err:
-    st.error(f"{err} Change the expression or the input values.", icon=":material/error:")
+    # the parser's messages already say what to change; the engine's get the advice added
+    tail = "" if isinstance(err, ExpressionError) else " Change the expression or the input values."
+    st.error(bp.md_escape(f"{err}{tail}"), icon=":material/error:")
     st.stop()
 
 walk = bp.Walkthrough(root)
@@ -140,7 +143,7 @@ else:
     try:
         res = bp.nudge_check(bp.builder(preset, text), values, leaf, h)
     except (ExpressionError, ValueError, ZeroDivisionError, OverflowError) as err:
-        st.error(f"Cannot nudge {leaf} by {h:g}: {err}", icon=":material/error:")
+        st.error(bp.md_escape(f"Cannot nudge {leaf} by {h:g}: {err}"), icon=":material/error:")
     else:
         L = walk.root_name
         m = st.columns(4)

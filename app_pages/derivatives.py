@@ -4,10 +4,13 @@ A thin page: widgets and session state only. The catalogue, the numbers and the 
 come from micrograd.lessons.derivatives.
 """
 
+import math
+
 import streamlit as st
 
 from micrograd.expr import FUNCTIONS, EvaluationError, ExpressionError
 from micrograd.lessons import derivatives as lesson
+from micrograd.lessons.backprop import md_escape
 
 st.title(":material/functions: Derivatives: numerical vs analytic")
 st.markdown(
@@ -66,10 +69,14 @@ except ExpressionError as err:
     st.session_state["deriv_error"] = str(err)
     st.session_state["deriv_result"] = None
     if key == "custom" and not isinstance(err, EvaluationError):
-        st.error(f"Check the expression: {err}", icon=":material/error:")
+        st.error(md_escape(f"Check the expression: {err}"), icon=":material/error:")
+    elif "overflow" in str(err):
+        advice = " or switch to float64" if dtype == "float32" else ""
+        st.error(md_escape(f"f(x) overflows {dtype} at x = {x:g}: move the x slider{advice}. ({err})"),
+                 icon=":material/error:")
     else:
         st.error(
-            f"f is undefined at x = {x:g}: move the x slider or pick another function. ({err})",
+            md_escape(f"f is undefined at x = {x:g}: move the x slider or pick another function. ({err})"),
             icon=":material/error:",
         )
     st.stop()
@@ -82,6 +89,10 @@ st.session_state["deriv_result"] = {
     "best_forward_h": curves.best_forward_h, "best_central_h": curves.best_central_h,
 }
 
+if not math.isfinite(cmp.analytic):
+    st.warning(f"f′(x) is infinite at x = {x:g} (a vertical tangent): the differences cannot converge "
+               "to it, so the error plot has nothing to show. Move x away from this point.",
+               icon=":material/warning:")
 if key == "custom":
     st.code(f"f(x) = {fn.expression}", language="python")
 else:
@@ -98,11 +109,13 @@ m1, m2, m3, m4 = st.columns(4)
 m1.metric("f(x)", f"{cmp.f:.10g}", help="forward pass of the engine (float64)")
 m2.metric("f'(x) from backward()", f"{cmp.analytic:.10g}", help="x.grad after f.backward(): the reference")
 m3.metric(
-    "forward difference", f"{cmp.forward:.9g}", delta=f"error {cmp.forward_error:.2e}", delta_color="off",
+    "forward difference", f"{cmp.forward:.9g}", delta=f"error {cmp.forward_error:.2e}",
+    delta_color="off", delta_arrow="off",
     help=f"(f(x+h) − f(x)) / h in {dtype}",
 )
 m4.metric(
-    "central difference", f"{cmp.central:.9g}", delta=f"error {cmp.central_error:.2e}", delta_color="off",
+    "central difference", f"{cmp.central:.9g}", delta=f"error {cmp.central_error:.2e}",
+    delta_color="off", delta_arrow="off",
     help=f"(f(x+h) − f(x−h)) / 2h in {dtype}",
 )
 st.caption(f"x = {cmp.x:.10g}, h = {cmp.h:.3g}, differences computed in {dtype} (ε = {cmp.eps:.2e}).")

@@ -42,7 +42,8 @@ with st.container(border=True):
     try:
         names = bp.leaf_names(preset, text)
     except ExpressionError as err:
-        st.error(f"{err} Change the expression above; nothing else was lost.", icon=":material/error:")
+        st.error(bp.md_escape(f"{err} Change the expression above; nothing else was lost."),
+                 icon=":material/error:")
         st.stop()
     if len(names) > 24:
         st.error(f"This expression has {len(names)} variables; use at most 24.", icon=":material/error:")
@@ -61,13 +62,16 @@ try:
     root = bp.build(preset, values, text)
     rows = bp.chain_rule_rows(root)
 except (ExpressionError, ValueError, ZeroDivisionError, OverflowError) as err:
-    st.error(f"{err} Change the expression or the input values.", icon=":material/error:")
+    # the parser's messages already say what to change; the engine's get the advice added
+    tail = "" if isinstance(err, ExpressionError) else " Change the expression or the input values."
+    st.error(bp.md_escape(f"{err}{tail}"), icon=":material/error:")
     st.stop()
 
 L = bp.node_names(root)[root]
-with st.expander("The graph, after `backward()`", icon=":material/account_tree:"):
-    # chain_rule_rows ran one backward(): every node holds its gradient
-    st.graphviz_chart(value_graph(root, names=bp.node_names(root)).to_string(), width="stretch")
+with st.expander("The graph" if quiz else "The graph, after `backward()`", icon=":material/account_tree:"):
+    # chain_rule_rows ran one backward(): every node holds its gradient (hidden in the quiz)
+    st.graphviz_chart(value_graph(root, names=bp.node_names(root), grads={} if quiz else None).to_string(),
+                      width="stretch")
 if quiz:
     results = {}
     for r in rows:
@@ -146,8 +150,12 @@ if assign or wrong_tanh:
         st.warning(f"The buggy engine gets {n_wrong} gradient(s) wrong on this graph.",
                    icon=":material/bug_report:")
     else:
-        st.info("This graph hides the bug: every node here is used once (no fan-out) or has no tanh. "
-                "Try b = a + a or the fan-out graph.", icon=":material/visibility_off:")
+        hidden = []
+        if assign:
+            hidden.append("no node here is used twice, so `=` and `+=` agree: try b = a + a or the fan-out graph")
+        if wrong_tanh:
+            hidden.append("there is no tanh node here: try the neuron")
+        st.info("This graph hides the bug: " + "; ".join(hidden) + ".", icon=":material/visibility_off:")
     code = []
     if assign:
         code.append("child.grad = local * node.grad    # bug: overwrites what another use sent\n"

@@ -259,3 +259,32 @@ def test_captions_escape_markdown():
     assert r"Node **x1\*w1** (\*)" in cap
     assert "**x1** receives −3 × 0.5 = −1.5" in cap
     assert bp.md_escape("a*b_c $x$") == r"a\*b\_c \$x\$"
+
+
+@pytest.mark.parametrize("text", ["1e400", "-1e400", "1e99999999", "inf", "nan", "1/0", "3/1e-400"])
+def test_check_answer_marks_huge_or_unreadable_numbers_wrong_quickly(text):
+    import time
+
+    t0 = time.perf_counter()
+    result = bp.check_answer(text, 6.0)
+    assert result.ok is False and result.value is None and "could not read" in result.message
+    assert time.perf_counter() - t0 < 1.0  # never an exact 10**99999999
+
+
+@pytest.mark.parametrize("text,value", [("3/2", 1.5), ("-3/2", -1.5), ("−1.5", -1.5), ("1e-3", 1e-3), (" 6 ", 6.0)])
+def test_check_answer_reads_decimals_and_fractions(text, value):
+    assert bp.check_answer(text, value).ok is True
+
+
+def test_a_preset_whose_output_overflows_is_refused_with_a_clear_error():
+    with pytest.raises(ValueError, match="smaller input values"):
+        bp.build("lecture", {"a": 1e308, "b": -3.0})
+
+
+def test_equal_infinite_gradients_count_as_a_match():
+    # sqrt at 0: the output is 0 but the slope is infinite, in the step-through and in backward()
+    w = bp.Walkthrough(bp.build(bp.CUSTOM, {"x": 0.0}, "x**0.5"))
+    ok, total = w.check_against_backward()
+    assert ok == total
+    x = next(v for v in w.nodes if v.label == "x")
+    assert math.isinf(w.steps[-1].grads[x])

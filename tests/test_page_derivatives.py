@@ -122,3 +122,22 @@ def test_domain_errors_show_st_error():
     at.slider(key="deriv_x").set_value(-1.0).run()
     assert not at.exception
     assert at.error and "positive" in at.error[0].value
+
+
+@pytest.mark.parametrize("text,slope", [("3", 0.0), ("2*3", 0.0), ("1e-320*x", 1e-320)])
+def test_constant_and_tiny_custom_functions_render(text, slope):
+    # a constant f has no x node (derivative 0); a tiny one makes every error ~1e-320
+    at = _page()
+    at.selectbox(key="deriv_function").set_value("custom").run()
+    at.text_input(key="deriv_custom").set_value(text).run()
+    assert not at.exception and not at.error, text
+    assert at.session_state["deriv_result"]["analytic"] == slope
+
+
+def test_an_infinite_derivative_is_called_out_not_mislabelled():
+    at = _page()
+    at.selectbox(key="deriv_function").set_value("custom").run()
+    at.text_input(key="deriv_custom").set_value("x**0.5 + 1").run()
+    at.slider(key="deriv_x").set_value(0.0).run()
+    assert not at.exception and not at.error
+    assert any("infinite" in w.value for w in at.warning)

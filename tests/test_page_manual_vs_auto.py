@@ -112,3 +112,21 @@ def test_constant_expression_in_quiz_mode():
     assert not at.exception and not at.error
     at.text_input(key="mv_q_custom_L").input("1").run()
     assert at.get("progress")[0].proto.text == "1 of 1 gradients right (1 answered)"
+
+
+def test_quiz_mode_graph_does_not_give_the_answers_away():
+    at = AppTest.from_file("../app.py", default_timeout=30)
+    at.switch_page(PAGE).run()
+    at.toggle(key="mv_quiz").set_value(True).run()
+    assert not at.exception
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert "grad 6" not in dot and "grad ?" in dot  # dL/da = 6 must not be on screen
+
+
+def test_hidden_bug_message_matches_the_switch():
+    at = AppTest.from_file("../app.py", default_timeout=30)
+    at.switch_page(PAGE).run()
+    at.toggle(key="mv_bug_tanh").set_value(True).run()
+    assert not at.exception
+    info = " ".join(i.value for i in at.info)
+    assert "no tanh node" in info and "try the neuron" in info

@@ -23,7 +23,6 @@ dL/dv = Σ_p dL/dp · dp/dv, where dp/dv is the local derivative stored by the o
 import math
 import re
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Callable
 
 from micrograd.engine import Value
@@ -185,7 +184,10 @@ def build(preset, values=None, text=None):
         return expr.evaluate(text, full)
     p = PRESETS[preset]
     full = {k: float(values.get(k, d)) for k, d in p.defaults.items()}
-    return p.make(full)
+    root = p.make(full)
+    if not math.isfinite(root.data):  # as expr.evaluate refuses for custom expressions
+        raise ValueError(f"the output is {root.data} with these values: use smaller input values")
+    return root
 
 
 def builder(preset, text=None):
@@ -557,7 +559,11 @@ class Walkthrough:
         """
         eng = engine_grads(self.root)
         last = self.steps[-1].grads
-        ok = sum(1 for v in self.nodes if abs(last.get(v, math.nan) - eng[v]) <= tol * max(1.0, abs(eng[v])))
+
+        def same(a, b):  # equal infinities count as a match (inf - inf is nan)
+            return a == b or abs(a - b) <= tol * max(1.0, abs(b))
+
+        ok = sum(1 for v in self.nodes if same(last.get(v, math.nan), eng[v]))
         return ok, len(self.nodes)
 
     def edge_labels(self, k):
@@ -741,10 +747,17 @@ def check_answer(text, expected, *, rtol=1e-3, atol=1e-3):
     t = (text or "").strip().replace("−", "-").replace(" ", "")
     if not t:
         return QuizResult(None, None, "no answer yet")
+    unreadable = QuizResult(False, None, f"could not read {text!r}: type a number like -1.5 or 3/2")
     try:
-        x = float(Fraction(t))
-    except (ValueError, ZeroDivisionError):
-        return QuizResult(False, None, f"could not read {text!r}: type a number like -1.5 or 3/2")
+        if "/" in t:  # a fraction of two decimals, each read as a float (never an exact huge integer)
+            num, _, den = t.partition("/")
+            x = float(num) / float(den)
+        else:
+            x = float(t)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return unreadable
+    if not math.isfinite(x):  # 'inf', 'nan', '1e400'
+        return unreadable
     if math.isfinite(expected) and abs(x - expected) <= atol + rtol * abs(expected):
         return QuizResult(True, x, "right")
     return QuizResult(False, x, f"{fmt_number(x)} is not right")

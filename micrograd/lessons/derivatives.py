@@ -182,7 +182,9 @@ class LessonFunction:
         if self._parsed is None:
             with np.errstate(all="ignore"):
                 return np.sin(np.asarray(x, dtype=dt)) if np.ndim(x) else np.sin(dt.type(x))
-        return evaluate_numeric(self._parsed, {"x": x}, dtype=dt, errors=errors)
+        out = evaluate_numeric(self._parsed, {"x": x}, dtype=dt, errors=errors)
+        # a constant f (no x in it) evaluates to a scalar: give it x's shape
+        return np.broadcast_to(out, np.shape(x)).astype(dt) if np.ndim(x) else out
 
 
 def make_function(key, custom=""):
@@ -569,6 +571,7 @@ def error_figure(curves, cmp):
     floor = eps * max(abs(curves.slope), 1.0) / 100
     if positive.size:
         floor = min(floor, float(positive.min()) / 2)
+    floor = max(floor, 1e-300)  # a plot range must never be log10(0)
 
     def shown(err):
         out = np.where(err == 0, floor, err)
@@ -596,9 +599,13 @@ def error_figure(curves, cmp):
     c2 = abs(curves.d3) / 6
     name1 = "truncation O(h): |f''|/2·h"
     name2 = "truncation O(h²): |f'''|/6·h²"
-    if _negligible(c1, curves.slope):
+    if not (math.isfinite(c1) and math.isfinite(curves.slope)):
+        c1, name1 = 1.0, "truncation O(h) reference: 1·h (f'' is not finite here)"
+    elif _negligible(c1, curves.slope):
         c1, name1 = 1.0, "truncation O(h) reference: 1·h (f'' ≈ 0 here)"
-    if _negligible(c2, curves.slope):
+    if not (math.isfinite(c2) and math.isfinite(curves.slope)):
+        c2, name2 = 1.0, "truncation O(h²) reference: 1·h² (f''' is not finite here)"
+    elif _negligible(c2, curves.slope):
         c2, name2 = 1.0, "truncation O(h²) reference: 1·h² (f''' ≈ 0 here: no h² error)"
     guide = {"dash": "dot", "width": 1.5}
     fig.add_trace(go.Scatter(x=hs.tolist(), y=_clean(c1 * hs), mode="lines", name=name1,
