@@ -201,11 +201,11 @@ class Value:
     def __rsub__(self, other):  # other - self
         return _constant(other) - self
 
-    def __radd__(self, other):  # other + self
-        return self + other
+    def __radd__(self, other):  # other + self: the number stays the left operand, as written
+        return _constant(other) + self
 
     def __rmul__(self, other):  # other * self
-        return self * other
+        return _constant(other) * self
 
     def relu(self):
         """max(0, x); local derivative 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""

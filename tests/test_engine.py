@@ -745,3 +745,12 @@ def test_weighted_sum_tracks_at_most_three_objects_where_the_op_by_op_sum_tracks
     fused = tracked_per_call(lambda: Value.weighted_sum(ws, xs, b))
     plain = tracked_per_call(lambda: _op_by_op(ws, xs, b))
     assert fused <= 3.01 and plain >= 31.99, (fused, plain)
+
+
+def test_reflected_ops_keep_the_number_as_the_left_operand_as_written():
+    x = Value(3.0, label="x")
+    for out in (2 * x, 2 + x):
+        assert [c.data for c in out.children] == [2.0, 3.0]  # drawn and named '2*x', '2+x'
+    out = 2 * x
+    out.backward()
+    assert x.grad == 2.0
