@@ -797,19 +797,10 @@ class TensorMLP:
     """
 
     def __init__(self, nin, nouts, activation="relu", seed=None, rng=None):
-        from micrograd.nn import _make_rng
+        from micrograd.nn import MLP
 
-        nouts = list(nouts)
-        if not nouts:
-            raise ValueError("nouts must name at least the output layer, e.g. [1]")
-        rng = _make_rng(seed, rng)
-        sz = [nin] + nouts
-        self.layers = [
-            TensorLayer(sz[i], sz[i + 1], nonlin=i != len(nouts) - 1, activation=activation, rng=rng)
-            for i in range(len(nouts))
-        ]
-        self.nin = nin
-        self.activation = activation
+        # the scalar MLP draws (and checks) the initial weights: one source for both engines
+        self._copy_weights(MLP(nin, nouts, activation=activation, seed=seed, rng=rng))
 
     def __call__(self, X):
         """Forward a batch X of shape (n, nin).
@@ -850,6 +841,11 @@ class TensorMLP:
             model: a `micrograd.nn.MLP`.
         """
         self = cls.__new__(cls)
+        self._copy_weights(model)
+        return self
+
+    def _copy_weights(self, model):
+        """Set this model's layers to copies of a scalar MLP's weights."""
         self.nin = model.nin
         self.activation = model.activation
         self.layers = []
@@ -861,7 +857,6 @@ class TensorMLP:
             t.nonlin = neurons[0].nonlin
             t.activation = model.activation
             self.layers.append(t)
-        return self
 
     def scalar_order(self, arrays):
         """Flatten per-parameter arrays (e.g. grads) into the scalar MLP's parameter order.
