@@ -1,24 +1,23 @@
 """Computation graph & backprop: step through the backward pass one node at a time.
 
 Thin page: widgets and session state only; every number, caption, table and graph comes
-from `micrograd.lessons.backprop`.
+from `micrograd.lessons.computation_graph` (the expressions from `micrograd.lessons.presets`).
 """
 
 import pandas as pd
 import streamlit as st
 
-from micrograd.expr import ExpressionError
-from micrograd.lessons import backprop as bp
+from app_pages import registry, widgets
+from micrograd.graph import DISPLAY_HEIGHT
+from micrograd.lessons import computation_graph as cg
+from micrograd.lessons import presets
+from micrograd.text import md_escape
 
 ss = st.session_state
-KEYS = [*bp.PRESETS, bp.CUSTOM]
 H_CHOICES = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10]
+TABLE_COLUMNS = ["node", "grad", "status", "op", "data", "upstream", "local derivatives"]
 
 ss.setdefault("cg_pos", 0)  # the step shown: 0 = forward pass only, then one step per node
-
-
-def _title(key):
-    return bp.PRESETS[key].title if key in bp.PRESETS else "Custom expression"
 
 
 def _move(delta, last):
@@ -33,7 +32,7 @@ def _from_slider():
     ss.cg_pos = ss.cg_slider
 
 
-st.title(":material/account_tree: Computation graph & backprop")
+st.title(registry.page("computation_graph.py").title_line)
 st.caption(
     "The forward pass builds a graph of every operation. The backward pass walks it from the output "
     "back to the inputs, and at every node applies the chain rule: **each child receives local "
@@ -41,53 +40,22 @@ st.caption(
 )
 
 with st.container(border=True):
-    top = st.columns([2, 3])
-    preset = top[0].selectbox("Expression", KEYS, format_func=_title, key="cg_preset",
-                              persist_state="session")
-    text = None
-    if preset == bp.CUSTOM:
-        text = top[1].text_input(
-            "Your expression", value=bp.CUSTOM_DEFAULT_TEXT, key="cg_expr", persist_state="session",
-            help="Numbers, variable names, + − * / **, parentheses, and tanh exp log sigmoid relu. "
-                 "Example: (a + b) * (b + 1)",
-        )
-    else:
-        top[1].markdown(f"**{bp.PRESETS[preset].formula}**  \n{bp.PRESETS[preset].description}")
+    preset, text = widgets.expression_picker("cg")
 
     # a new expression starts the walk again from the forward pass
     if ss.get("cg_sig") != (preset, text):
         ss.cg_sig = (preset, text)
         ss.cg_pos = 0
 
-    try:
-        names = bp.leaf_names(preset, text)
-    except ExpressionError as err:
-        st.error(bp.md_escape(f"{err} Change the expression above; nothing else was lost."),
-                 icon=":material/error:")
-        st.stop()
-    if len(names) > 24:
-        st.error(f"This expression has {len(names)} variables; use at most 24 so every input fits.",
-                 icon=":material/error:")
-        st.stop()
-
-    defaults = bp.CUSTOM_DEFAULT_VALUES if preset == bp.CUSTOM else bp.PRESETS[preset].defaults
-    values = {}
-    cols = st.columns(min(6, max(1, len(names))))
-    for i, name in enumerate(names):
-        values[name] = cols[i % len(cols)].number_input(
-            name, value=float(defaults.get(name, 1.0)), step=0.5, format="%.4f",
-            key=f"cg_v_{preset}_{name}", persist_state="session",
-        )
+    names, values = widgets.expression_inputs("cg", preset, text)
 
 try:
-    root = bp.build(preset, values, text)
-except (ExpressionError, ValueError, ZeroDivisionError, OverflowError) as err:
-    # the parser's messages already say what to change; the engine's get the advice added
-    tail = "" if isinstance(err, ExpressionError) else " Change the expression or the input values."
-    st.error(bp.md_escape(f"{err}{tail}"), icon=":material/error:")
+    root = presets.build(preset, values, text)
+except widgets.BUILD_ERRORS as err:
+    widgets.show_build_error(err)
     st.stop()
 
-walk = bp.Walkthrough(root)
+walk = cg.Walkthrough(root)
 last = len(walk.steps) - 1
 ss.cg_pos = max(0, min(last, ss.cg_pos))
 ss.cg_slider = ss.cg_pos  # keep the slider in sync with the buttons
@@ -108,24 +76,22 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
 
 st.info(f"**Step {pos} of {last}.** {step.caption}", icon=":material/route:")
 
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    st.graphviz_chart(walk.graph(pos).to_string(), width="stretch")
-    st.caption(
-        "Orange: the node being processed and the edges it sends gradient along (labelled local × "
-        "upstream = contribution). Green: gradient complete. Yellow: some gradient received, more to "
-        "come. `grad ?`: not reached yet."
-    )
-with right:
-    st.dataframe(pd.DataFrame(walk.table(pos)), hide_index=True, key="cg_table",
-                 column_order=["node", "grad", "status", "op", "data", "upstream gradient",
-                               "local derivative(s)"])
-    if pos == last:
-        ok, total = walk.check_against_backward()
-        if ok == total:
-            st.success(f"All {total} gradients equal a full `backward()`.", icon=":material/check_circle:")
-        else:
-            st.error(f"Only {ok} of {total} gradients equal a full `backward()`.", icon=":material/error:")
+# the graph takes the full width (Streamlit scales the drawing to it, so the wider the page the
+# larger the text); a fixed height keeps a small graph from growing taller than the screen
+st.graphviz_chart(walk.graph(pos).to_string(), width="stretch", height=DISPLAY_HEIGHT)
+st.caption(
+    "Orange: the node being processed and the edges it sends gradient along (labelled local × "
+    "upstream = contribution). Green: gradient complete. Yellow: some gradient received, more to "
+    "come. `grad ?`: not reached yet."
+)
+if pos == last:
+    ok, total = walk.check_against_backward()
+    if ok == total:
+        st.success(f"All {total} gradients equal a full `backward()`.", icon=":material/check_circle:")
+    else:
+        st.error(f"Only {ok} of {total} gradients equal a full `backward()`.", icon=":material/error:")
+# below the graph, full width; a static table wraps long cells, so every column stays on screen
+st.table(pd.DataFrame(walk.table(pos), columns=TABLE_COLUMNS).map(md_escape), hide_index=True)
 
 st.subheader(":material/straighten: Nudge check")
 st.caption(
@@ -141,16 +107,17 @@ else:
     h = nc[1].select_slider("Nudge h", H_CHOICES, value=1e-3, key="cg_nudge_h", persist_state="session",
                             format_func=lambda x: f"{x:.0e}")
     try:
-        res = bp.nudge_check(bp.builder(preset, text), values, leaf, h)
-    except (ExpressionError, ValueError, ZeroDivisionError, OverflowError) as err:
-        st.error(bp.md_escape(f"Cannot nudge {leaf} by {h:g}: {err}"), icon=":material/error:")
+        res = cg.nudge_check(presets.builder(preset, text), values, leaf, h)
+    except widgets.BUILD_ERRORS as err:
+        st.error(md_escape(f"Cannot nudge {leaf} by {h:g}: {err}"), icon=":material/error:")
     else:
         L = walk.root_name
-        m = st.columns(4)
+        m = st.columns(5)
         m[0].metric(f"{L}({leaf})", f"{res['L']:.6g}")
         m[1].metric(f"{L}({leaf} + h)", f"{res['L_nudged']:.6g}")
         m[2].metric(f"({L}({leaf} + h) − {L}({leaf})) / h", f"{res['slope']:.6g}")
-        m[3].metric(f"d{L}/d{leaf} from backward()", f"{res['grad']:.6g}",
-                    delta=f"difference {res['abs_error']:.2g}", delta_color="off")
+        m[3].metric(f"d{L}/d{leaf} from backward()", f"{res['grad']:.6g}")
+        # its own metric, not a delta: a delta draws an up/down arrow, and a difference has no direction
+        m[4].metric("difference |slope − gradient|", f"{res['abs_error']:.2g}")
         st.caption("The difference shrinks in proportion to h for a curved output (the forward "
                    "difference's O(h) error), and is round-off only when the output is linear in the input.")

@@ -8,11 +8,12 @@ import math
 
 import streamlit as st
 
-from micrograd.expr import FUNCTIONS, EvaluationError, ExpressionError
+from app_pages import registry
+from micrograd.expr import FUNCTIONS, ExpressionError
 from micrograd.lessons import derivatives as lesson
-from micrograd.lessons.backprop import md_escape
+from micrograd.text import md_escape
 
-st.title(":material/functions: Derivatives: numerical vs analytic")
+st.title(registry.page("derivatives.py").title_line)
 st.markdown(
     """
 The derivative f'(x) is the slope of f at x. The **engine** gets it exactly: it builds f(x)
@@ -30,14 +31,14 @@ with left:
         "Function f(x)",
         options=list(CHOICES),
         format_func=lambda k: CHOICES[k].label,
-        key="deriv_function",
+        key="deriv_function", persist_state="session",
     )
     custom = ""
     if key == "custom":
         custom = st.text_input(
             "f(x) =",
             value=lesson.DEFAULT_CUSTOM,
-            key="deriv_custom",
+            key="deriv_custom", persist_state="session",
             help="Python syntax in x: numbers, + - * / ** (power), parentheses and "
             + ", ".join(f"{f}(…)" for f in FUNCTIONS)
             + ". Example: x**3 - 2*x + exp(-x).",
@@ -46,17 +47,18 @@ with left:
         "Arithmetic of the finite differences",
         options=lesson.DTYPES,
         horizontal=True,
-        key="deriv_dtype",
+        key="deriv_dtype", persist_state="session",
         help="float32 keeps about 7 digits instead of 16: round-off takes over at a much larger h.",
     )
 with right:
-    x = st.slider("x", min_value=-4.0, max_value=4.0, value=lesson.DEFAULT_X, step=0.05, key="deriv_x")
+    x = st.slider("x", min_value=lesson.X_MIN, max_value=lesson.X_MAX, value=lesson.DEFAULT_X, step=lesson.X_STEP,
+                  key="deriv_x", persist_state="session")
     log10_h = st.select_slider(
         "Step h (log scale, 1e-15 to 1)",
         options=lesson.LOG10_H_OPTIONS,
         value=lesson.DEFAULT_LOG10_H,
         format_func=lambda k: f"{10 ** k:.2g}",
-        key="deriv_log10_h",
+        key="deriv_log10_h", persist_state="session",
     )
 x = round(x, 9)  # the slider's float steps can carry 1e-16 noise: keep x = 0 exactly 0
 h = 10.0**log10_h
@@ -66,28 +68,9 @@ try:
     cmp = lesson.compare(fn, x, h, dtype)
     curves = lesson.error_curves(fn, x, dtype)
 except ExpressionError as err:
-    st.session_state["deriv_error"] = str(err)
-    st.session_state["deriv_result"] = None
-    if key == "custom" and not isinstance(err, EvaluationError):
-        st.error(md_escape(f"Check the expression: {err}"), icon=":material/error:")
-    elif "overflow" in str(err):
-        advice = " or switch to float64" if dtype == "float32" else ""
-        st.error(md_escape(f"f(x) overflows {dtype} at x = {x:g}: move the x slider{advice}. ({err})"),
-                 icon=":material/error:")
-    else:
-        st.error(
-            md_escape(f"f is undefined at x = {x:g}: move the x slider or pick another function. ({err})"),
-            icon=":material/error:",
-        )
+    st.error(md_escape(lesson.failure_message(err, key, custom, x, dtype)), icon=":material/error:")
     st.stop()
 
-st.session_state["deriv_error"] = None
-st.session_state["deriv_result"] = {
-    "key": key, "expression": fn.expression, "x": cmp.x, "h": cmp.h, "dtype": dtype,
-    "f": cmp.f, "analytic": cmp.analytic, "forward": cmp.forward, "central": cmp.central,
-    "forward_error": cmp.forward_error, "central_error": cmp.central_error,
-    "best_forward_h": curves.best_forward_h, "best_central_h": curves.best_central_h,
-}
 
 if not math.isfinite(cmp.analytic):
     st.warning(f"f′(x) is infinite at x = {x:g} (a vertical tangent): the differences cannot converge "
@@ -127,15 +110,16 @@ with g1:
     st.plotly_chart(lesson.function_figure(fn, cmp), key="deriv_function_chart")
 with g2:
     st.plotly_chart(lesson.error_figure(curves, cmp), key="deriv_error_chart")
+    st.caption(md_escape(lesson.guides_caption(curves)))
 
 st.dataframe(
     lesson.readout_rows(cmp),
     hide_index=True,
     key="deriv_table",
-    column_config={
-        "value": st.column_config.NumberColumn(format="%.12g"),
-        "abs error": st.column_config.NumberColumn(format="%.3e"),
-        "rel error": st.column_config.NumberColumn(format="%.3e"),
+    column_config={  # the numbers come formatted, with "–" where a row has no error
+        "value": st.column_config.TextColumn(alignment="right"),
+        "abs error": st.column_config.TextColumn(alignment="right"),
+        "rel error": st.column_config.TextColumn(alignment="right"),
     },
 )
 

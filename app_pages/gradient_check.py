@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from micrograd.lessons import gradient_check as gc
+from app_pages import registry
+from micrograd.lessons import gradient_check as lesson
 
-st.title(":material/fact_check: Gradient checking")
+st.title(registry.page("gradient_check.py").title_line)
 st.markdown(
     r"""
 How do you know your backward pass is right? Check it against the definition of the
@@ -22,41 +23,35 @@ Below: a small MLP(2, [4, 4, 1]) on 20 moons, 37 parameters, checked in one go.
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
     activation = c1.selectbox(
-        "Hidden activation", ["tanh", "sigmoid", "relu"], key="gc_activation",
+        "Hidden activation", ["tanh", "sigmoid", "relu"], key="gc_activation", persist_state="session",
         help="tanh makes the tanh bug matter; relu has kinks, where finite differences can mislead",
     )
     loss_name = c2.selectbox(
-        "Loss", ["bce", "mse", "hinge"], key="gc_loss",
+        "Loss", ["bce", "mse", "hinge"], key="gc_loss", persist_state="session",
         format_func={"bce": "BCE with logits", "mse": "MSE", "hinge": "hinge"}.get,
     )
     seed = c3.number_input("Seed (data and weights)", min_value=0, max_value=9999, value=0, step=1,
-                           key="gc_seed")
+                           key="gc_seed", persist_state="session")
     h = c4.select_slider(
-        "Finite-difference step h", options=list(gc.STEPS), value=gc.DEFAULT_STEP, key="gc_h",
+        "Finite-difference step h", options=list(lesson.STEPS), value=lesson.DEFAULT_STEP, key="gc_h",
+        persist_state="session",
         format_func=lambda v: f"{v:.0e}",
         help="too large: truncation error O(h²); too small: round-off error ~ 1e-16 / h",
     )
     st.markdown("**Inject a bug** into the backward pass (lesson code only; the real engine is untouched):")
-    bug_cols = st.columns(len(gc.BUGS))
+    bug_cols = st.columns(len(lesson.BUGS))
     bugs = []
-    for col, (key, (label, what)) in zip(bug_cols, gc.BUGS.items(), strict=True):
-        if col.toggle(label, key=f"gc_bug_{key}", help=what):
+    for col, (key, (label, what)) in zip(bug_cols, lesson.BUGS.items(), strict=True):
+        if col.toggle(label, key=f"gc_bug_{key}", help=what, persist_state="session"):
             bugs.append(key)
 
 try:
-    result = gc.run_check(activation=activation, loss=loss_name, bugs=bugs, h=h, seed=int(seed))
+    result = lesson.run_check(activation=activation, loss=loss_name, bugs=bugs, h=h, seed=int(seed))
 except ValueError as exc:
     st.error(f"Could not run the check: {exc}. Change the settings above and try again.")
     st.stop()
 
 worst = result.worst
-st.session_state["gc_result"] = {
-    "max_rel_error": result.max_rel_error,
-    "passed": result.passed,
-    "worst": worst["name"],
-    "bugs": list(result.bugs),
-    "n_params": len(result.rows),
-}
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Worst relative error", f"{result.max_rel_error:.2e}", help=f"at parameter {worst['name']}")
@@ -75,18 +70,16 @@ else:
         f"{worst['numeric']:.6g} (relative error {worst['rel_error']:.2e} > {result.tolerance:.0e}).",
         icon=":material/error:",
     )
-    if not result.bugs and activation == "relu":
-        st.info(
-            "No bug is switched on. With ReLU, a unit whose input is exactly 0 (for example a zero "
-            "bias in front of dead units) sits on a **kink**: the central difference averages the two "
-            "one-sided slopes, backprop picks one. That is a false alarm of the check, not a bug: try "
-            "another seed, or tanh.", icon=":material/info:",
-        )
+for cause in result.causes:  # what fails and why, one note per active bug and per false alarm
+    if cause.kind == "bug":
+        st.warning(cause.text, icon=":material/bug_report:")
+    else:
+        st.info(cause.text, icon=":material/info:")
 
-st.plotly_chart(gc.heatmap_figure(result), key="gc_heatmap", width="stretch")
+st.plotly_chart(lesson.heatmap_figure(result), key="gc_heatmap", width="stretch")
 st.caption(
     "One panel per layer: a row per neuron, a column per weight and the bias. Colour is log10 of the "
-    f"relative error |a − n| / max(|a|, |n|, {gc.FLOOR:g}); blue is below the tolerance, orange above. "
+    f"relative error |a − n| / max(|a|, |n|, {lesson.FLOOR:g}); blue is below the tolerance, orange above. "
     "Hover a cell to see both gradients."
 )
 
@@ -94,12 +87,13 @@ with st.expander("The 8 worst parameters", icon=":material/table:"):
     top = sorted(result.rows, key=lambda r: r["rel_error"], reverse=True)[:8]
     st.dataframe(
         [{"parameter": r["name"], "backprop": r["autograd"], "central difference": r["numeric"],
-          "abs. error": r["abs_error"], "rel. error": r["rel_error"]} for r in top],
+          "abs. error": r["abs_error"], "rel. error": r["rel_error"], "why": lesson.causes_of(result, r["name"])}
+         for r in top],
         hide_index=True, key="gc_worst_table",
     )
 
 with st.expander("What each bug does, and what to look for", icon=":material/bug_report:"):
-    for label, what in gc.BUGS.values():
+    for label, what in lesson.BUGS.values():
         st.markdown(f"- **{label}**: {what}")
     st.markdown(
         """

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from app_pages import registry
 from micrograd.lessons.tour import TOUR_CODE, tour
 
-st.title(":material/school: micrograd classroom")
+st.title(registry.page("home.py").title_line)
 st.markdown(
     """
 **micrograd** is a tiny automatic-differentiation engine (after Andrej Karpathy's
@@ -27,22 +28,7 @@ with right:
 
 st.subheader("The lessons")
 st.caption("Take them in order for a lecture, or jump in anywhere.")
-LESSONS = [
-    ("app_pages/derivatives.py", "1. Derivatives: numerical vs analytic",
-     "Finite differences against the engine: watch the secant become the tangent, "
-     "and see where round-off wins."),
-    ("app_pages/computation_graph.py", "2. Computation graph & backprop",
-     "Step the backward pass one node at a time: local derivative × upstream gradient."),
-    ("app_pages/manual_vs_auto.py", "3. Manual vs automatic backprop",
-     "The chain rule by hand next to backward(); fan-out, accumulation, and a quiz."),
-    ("app_pages/playground.py", "4. Train an MLP",
-     "The live playground: pick data and a network, press play, watch the decision boundary learn."),
-    ("app_pages/vs_pytorch.py", "5. micrograd vs PyTorch",
-     "The same step three ways: scalar engine, vectorized tensors, PyTorch. Why frameworks use tensors."),
-    ("app_pages/gradient_check.py", "6. Gradient checking",
-     "Check every gradient against finite differences, then inject a bug and watch the check catch it."),
-]
-for path, title, blurb in LESSONS:
+for number, info in enumerate(registry.PAGES[1:], start=1):
     with st.container(border=True):
-        st.page_link(path, label=title)
-        st.caption(blurb)
+        st.page_link(info.path, label=f"{number}. {info.title}", icon=info.icon)
+        st.caption(info.blurb)

@@ -1,25 +1,23 @@
 """Manual vs automatic backprop: the chain rule by hand next to the engine's backward().
 
 Thin page: widgets and session state only; the LaTeX, the numbers, the quiz marking and
-the buggy engines come from `micrograd.lessons.backprop` and `micrograd.lessons.buggy`.
+the buggy engines come from `micrograd.lessons.manual_vs_auto` (the expressions from
+`micrograd.lessons.presets`).
 """
 
 import pandas as pd
 import streamlit as st
 
-from micrograd.expr import ExpressionError
-from micrograd.graph import fmt_number, value_graph
-from micrograd.lessons import backprop as bp
+from app_pages import registry, widgets
+from micrograd.graph import DISPLAY_HEIGHT, fmt_number, value_graph
+from micrograd.lessons import manual_vs_auto as mva
+from micrograd.lessons import presets
+from micrograd.lessons.notation import node_names
+from micrograd.text import md_escape
 
 ss = st.session_state
-KEYS = [*bp.PRESETS, bp.CUSTOM]
 
-
-def _title(key):
-    return bp.PRESETS[key].title if key in bp.PRESETS else "Custom expression"
-
-
-st.title(":material/compare_arrows: Manual vs automatic backprop")
+st.title(registry.page("manual_vs_auto.py").title_line)
 st.caption(
     "On the left, the chain rule written out by hand, node by node from the output back: each "
     "gradient is the upstream gradient times the local derivative, summed over every use. On the "
@@ -27,56 +25,27 @@ st.caption(
 )
 
 with st.container(border=True):
-    top = st.columns([2, 3])
-    preset = top[0].selectbox("Expression", KEYS, format_func=_title, key="mv_preset",
-                              persist_state="session")
-    text = None
-    if preset == bp.CUSTOM:
-        text = top[1].text_input(
-            "Your expression", value=bp.CUSTOM_DEFAULT_TEXT, key="mv_expr", persist_state="session",
-            help="Numbers, variable names, + − * / **, parentheses, and tanh exp log sigmoid relu.",
-        )
-    else:
-        top[1].markdown(f"**{bp.PRESETS[preset].formula}**  \n{bp.PRESETS[preset].description}")
-
-    try:
-        names = bp.leaf_names(preset, text)
-    except ExpressionError as err:
-        st.error(bp.md_escape(f"{err} Change the expression above; nothing else was lost."),
-                 icon=":material/error:")
-        st.stop()
-    if len(names) > 24:
-        st.error(f"This expression has {len(names)} variables; use at most 24.", icon=":material/error:")
-        st.stop()
-    defaults = bp.CUSTOM_DEFAULT_VALUES if preset == bp.CUSTOM else bp.PRESETS[preset].defaults
-    values = {}
-    cols = st.columns(min(6, max(1, len(names))))
-    for i, name in enumerate(names):
-        values[name] = cols[i % len(cols)].number_input(
-            name, value=float(defaults.get(name, 1.0)), step=0.5, format="%.4f",
-            key=f"mv_v_{preset}_{name}", persist_state="session",
-        )
+    preset, text = widgets.expression_picker("mv")
+    _, values = widgets.expression_inputs("mv", preset, text)
     quiz = st.toggle("Quiz mode: type each gradient yourself", key="mv_quiz", persist_state="session")
 
 try:
-    root = bp.build(preset, values, text)
-    rows = bp.chain_rule_rows(root)
-except (ExpressionError, ValueError, ZeroDivisionError, OverflowError) as err:
-    # the parser's messages already say what to change; the engine's get the advice added
-    tail = "" if isinstance(err, ExpressionError) else " Change the expression or the input values."
-    st.error(bp.md_escape(f"{err}{tail}"), icon=":material/error:")
+    root = presets.build(preset, values, text)
+    rows = mva.chain_rule_rows(root)
+except widgets.BUILD_ERRORS as err:
+    widgets.show_build_error(err)
     st.stop()
 
-L = bp.node_names(root)[root]
+L = node_names(root)[root]
 with st.expander("The graph" if quiz else "The graph, after `backward()`", icon=":material/account_tree:"):
     # chain_rule_rows ran one backward(): every node holds its gradient (hidden in the quiz)
-    st.graphviz_chart(value_graph(root, names=bp.node_names(root), grads={} if quiz else None).to_string(),
-                      width="stretch")
+    st.graphviz_chart(value_graph(root, names=node_names(root), grads={} if quiz else None).to_string(),
+                      width="stretch", height=DISPLAY_HEIGHT)
 if quiz:
     results = {}
     for r in rows:
         answer = ss.get(f"mv_q_{preset}_{r['name']}", "")
-        results[r["name"]] = bp.check_answer(answer, r["engine"])
+        results[r["name"]] = mva.check_answer(answer, r["engine"])
     right = sum(1 for q in results.values() if q.ok)
     answered = sum(1 for q in results.values() if q.ok is not None)
     st.progress(right / len(rows), text=f"{right} of {len(rows)} gradients right ({answered} answered)")
@@ -101,29 +70,30 @@ for r in rows:
         c = st.columns([5, 2], vertical_alignment="center")
         c[0].latex(r["latex_symbolic"] if quiz else r["latex"])
         if quiz:
-            c[1].text_input(bp.md_escape(f"d{L}/d{r['name']}"), key=f"mv_q_{preset}_{r['name']}",
+            c[1].text_input(md_escape(f"d{L}/d{r['name']}"), key=f"mv_q_{preset}_{r['name']}",
                             placeholder="your number", persist_state="session")
             q = results[r["name"]]
             if q.ok:
                 c[1].markdown(":green[:material/check_circle: right]")
             elif q.ok is False:
-                c[1].markdown(f":red[:material/cancel: {bp.md_escape(q.message)}]")
-                c[1].caption("Hint: " + bp.md_escape(bp.hint(root, r["node"])))
+                c[1].markdown(f":red[:material/cancel: {md_escape(q.message)}]")
+                c[1].caption("Hint: " + md_escape(mva.hint(root, r["node"])))
         else:
             mark = (":green[:material/check_circle: match]" if r["match"]
                     else ":red[:material/cancel: differs]")
             c[1].markdown(f"`{r['name']}.grad = {fmt_number(r['engine'], 6)}`  \n{mark}")
 
 st.divider()
-st.subheader(":material/call_split: Fan-out and accumulation: two classic bugs")
+st.subheader(":material/call_split: Fan-out and accumulation: three classic bugs")
 st.caption(
     "When a value is used twice, its gradient is the **sum** of what each use sends back, so an "
-    "engine must accumulate (`child.grad += local * upstream`). And because gradients accumulate, "
-    "they must be reset to zero before every new backward pass."
+    "engine must accumulate (`child.grad += local * upstream`). Every op must store the right local "
+    "derivative: one wrong formula (tanh's) spoils every gradient behind it. And because gradients "
+    "accumulate, they must be reset to zero before every new backward pass."
 )
 bug_keys = ["a_plus_a", "fanout", "neuron", "lecture"]
 bc = st.columns([2, 3])
-bug_preset = bc[0].selectbox("Graph", bug_keys, format_func=_title, key="mv_bug_graph",
+bug_preset = bc[0].selectbox("Graph", bug_keys, format_func=presets.title, key="mv_bug_graph",
                              persist_state="session")
 with bc[1]:
     assign = st.toggle("Buggy engine: assign (`=`) instead of accumulate (`+=`)", key="mv_bug_assign",
@@ -133,11 +103,11 @@ with bc[1]:
     forgot = st.toggle("Forgot zero_grad: call `backward()` twice", key="mv_bug_zero",
                        persist_state="session")
 
-bug_root = bp.build(bug_preset)
-st.markdown(f"**{bp.PRESETS[bug_preset].formula}** with "
-            + ", ".join(f"{k} = {fmt_number(v)}" for k, v in bp.PRESETS[bug_preset].defaults.items()))
+bug_root = presets.build(bug_preset)
+st.markdown(f"**{presets.EXPRESSIONS[bug_preset].formula}** with "
+            + ", ".join(f"{k} = {fmt_number(v)}" for k, v in presets.EXPRESSIONS[bug_preset].defaults.items()))
 if assign or wrong_tanh:
-    table = bp.bug_rows(bug_root, assign=assign, wrong_tanh=wrong_tanh)
+    table = mva.bug_rows(bug_root, assign=assign, wrong_tanh=wrong_tanh)
     df = pd.DataFrame(
         {"node": [t["name"] for t in table],
          "right grad (+=)": [t["right"] for t in table],
@@ -164,7 +134,7 @@ if assign or wrong_tanh:
         code.append("local = 1 - t        # bug\nlocal = 1 - t**2     # right: d tanh(x)/dx = 1 - tanh(x)^2")
     st.code("\n\n".join(code), language="python")
 if forgot:
-    table = bp.zero_grad_rows(bug_root, calls=2)
+    table = mva.zero_grad_rows(bug_root, calls=2)
     st.dataframe(pd.DataFrame(table).rename(columns={"name": "node"}), hide_index=True, key="mv_zero_table")
     st.warning("Without `zero_grad()` the second `backward()` adds the same gradients again: every grad "
                "doubles. In a training loop that means wrong, ever-growing steps.",

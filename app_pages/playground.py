@@ -1,19 +1,35 @@
 """Train an MLP: the live playground. Watch the decision boundary learn, step by step.
 
 Thin page: widgets, st.session_state and calls into micrograd.lessons.playground and
-micrograd.train. Training runs in a fragment that reruns every FRAME_SECONDS while playing
-(`st.fragment(run_every=...)`); Play / Pause / Step / Reset are `on_click` callbacks.
+micrograd.train. Training runs in one fragment that reruns every FRAME_SECONDS while playing
+(`st.fragment(run_every=...)`) and draws every view of the model from the same step; Play /
+Pause / Step / Reset are `on_click` callbacks.
+
+Why Pause stops at once: a click is a full-app rerun request, and Streamlit (1.67,
+runtime/scriptrunner_utils/script_requests.py) folds any timer (fragment) request pending with
+it into that one full run, which interrupts a running frame at its next Streamlit call and runs
+the callback (playing = False) before the page. The frame makes a Streamlit call before every
+training step, so at most the step already running finishes. Timer requests that arrive later
+run the fragment with playing False: they redraw, they do not train.
 """
 
 import functools
 
 import streamlit as st
 
+from app_pages.live_chart import painter_loader, scene_chart
 from micrograd.lessons import playground as pg
+from micrograd.lessons import playground_paint as paint
 from micrograd.train import get_engine
 
-FRAME_SECONDS = 0.2  # 5 frames per second while playing
-SLOW_SECONDS = 1.0  # the network diagram and the curves: once a second
+FRAME_SECONDS = 0.1  # 10 frames per second while playing
+DEFAULT_WIDTH = 4  # neurons in a hidden layer that was just added
+#: presenter mode: chart text 1.5 times the painter's 12 px (18 px axis labels), the boundary's plot at most
+#: this tall (with the metrics and the bar above it, the boundary and the curves fit a 1920 x 1080 screen)
+PRESENT_FONT_SCALE = 1.5
+PRESENT_BOUNDARY_HEIGHT = 560
+#: keyboard shortcut of each playback button (Streamlit's `shortcut=` names; its help text names them too)
+SHORTCUTS = {"play": "Space", "pause": "Space", "step": "Right", "reset": "Home"}
 
 # widget key of each configuration field ("engine" is asked for by name by other tests)
 KEYS = {f: ("engine" if f == "engine" else f"pg_{f}") for f in pg.RANGES if f != "hidden"}
@@ -43,15 +59,23 @@ def _load_into_widgets(cfg):
         ss.pop(f"pg_width_{i}", None)
 
 
-def _rebuild(cfg, note=""):
-    """A fresh trainer for cfg (scalar engine if the chosen one is unavailable)."""
+def _cfg_from_widgets():
+    """The configuration the controls' session state shows now."""
+    return pg.PlaygroundConfig(
+        **{f: ss[KEYS[f]] for f in KEYS},
+        hidden=tuple(int(ss.get(f"pg_width_{i}", DEFAULT_WIDTH)) for i in range(int(ss.pg_n_layers))),
+    )
+
+
+def _rebuild(cfg, note="", keep_playing=False):
+    """A fresh trainer for cfg (scalar engine if the chosen one is unavailable); pauses unless keep_playing."""
     try:
         get_engine(cfg.engine)
         ss.pg_trainer = pg.build_trainer(cfg)
     except ValueError:
         ss.pg_trainer = pg.build_trainer(cfg.replace(engine="scalar"))
     ss.pg_cfg = cfg
-    ss.playing = False
+    ss.playing = bool(keep_playing and ss.get("playing"))
     if note:
         ss.pg_notice = note
 
@@ -83,15 +107,21 @@ def on_new_data():
 
 
 def on_preset():
-    """Load the chosen scenario preset into every control and start it from fresh weights."""
+    """Load the chosen scenario preset into every control and start it from fresh weights (paused).
+
+    The picker keeps showing the scenario; "Restart scenario" (this callback too) reloads it.
+    """
     name = ss.get("pg_preset")
     if name in pg.PRESETS:
-        cfg = pg.preset_config(name)
+        cfg = pg.preset_config(name).replace(present=bool(ss.get(KEYS["present"])))  # the mode stays
         _load_into_widgets(cfg)
         _rebuild(cfg, f"Preset “{name}” loaded: {pg.PRESETS[name][0]}")
-        ss.pg_preset = None  # a preset is an action: picking the same one again reloads it
 
 
+# Streamlit drops the state of widgets a run does not draw, so if this page's always-drawn slider has
+# none, the last run was another page (or this is a new session): playback never resumes by itself.
+if KEYS["steps_per_frame"] not in ss:
+    ss.playing = False
 # --- first visit: the configuration comes from the URL; later visits keep the session's ---
 if "pg_cfg" not in ss:
     url_cfg, url_notices = pg.decode_query(st.query_params.to_dict())
@@ -103,19 +133,34 @@ for key, value in _widget_values(ss.pg_cfg).items():  # widgets not on screen lo
         ss[key] = value
 ss.setdefault("playing", False)
 
+present = bool(ss[KEYS["present"]])
 st.title(":material/model_training: Train an MLP")
-st.caption(
-    "A live playground: pick data and a network, press Play, and watch gradient descent move the "
-    "decision boundary. Every step builds the graph of the loss through our own engine (one `Value` "
-    "node per number, or one `Tensor` node per array: the Engine switch) and runs backprop."
-)
-for note in ss.pop("pg_url_notices", []):
-    st.warning(note, icon=":material/link_off:")
+if not present:
+    st.caption(
+        "A live playground: pick data and a network, press Play, and watch gradient descent move the "
+        "decision boundary. Every step builds the graph of the loss through our own engine (one `Value` "
+        "node per number, or one `Tensor` node per array: the Engine switch) and runs backprop."
+    )
+url_notice = pg.notices_markdown(ss.pop("pg_url_notices", []))  # one box, untrusted text escaped
+if url_notice:
+    st.warning(url_notice, icon=":material/link_off:")
 
 # --- controls, in the sidebar ---
-with st.sidebar:
+# the picker shows the loaded scenario until the data or the network no longer are the scenario's
+if ss.get("pg_preset") in pg.PRESETS and pg.needs_reset(pg.preset_config(ss.pg_preset), _cfg_from_widgets()):
+    ss.pg_preset = None
+# presenter mode: the controls fold into a "Controls" pop-over in the bar above the charts, not the sidebar
+if present:
+    bar = st.columns([1, 1, 1, 1, 1.2, 1.2], vertical_alignment="center")
+    controls = bar[4].popover("Controls", icon=":material/tune:", width="stretch")
+else:
+    controls = st.sidebar
+with controls:
     st.selectbox("Scenario preset", list(pg.PRESETS), index=None, key="pg_preset", on_change=on_preset,
                  placeholder="Choose a classroom scenario…")
+    st.button("Restart scenario", key="pg_preset_restart", icon=":material/replay:", on_click=on_preset,
+              disabled=ss.get("pg_preset") is None, width="stretch",
+              help="Load the scenario again: its settings and fresh weights.")
     st.subheader(":material/scatter_plot: Data")
     st.selectbox("Dataset", pg.RANGES["dataset"][1], key="pg_dataset")
     st.slider("Number of points", 20, 300, step=10, key="pg_n_points")
@@ -127,7 +172,7 @@ with st.sidebar:
     st.subheader(":material/hub: Network")
     n_layers = st.number_input("Hidden layers", 0, pg.MAX_LAYERS, step=1, key="pg_n_layers")
     for i in range(int(n_layers)):
-        ss.setdefault(f"pg_width_{i}", 4)
+        ss.setdefault(f"pg_width_{i}", DEFAULT_WIDTH)
         st.slider(f"Neurons in hidden layer {i + 1}", 1, pg.MAX_WIDTH, key=f"pg_width_{i}")
     st.selectbox("Activation", pg.RANGES["activation"][1], key="pg_activation")
 
@@ -149,14 +194,11 @@ with st.sidebar:
               help=f"Training steps between redraws; playback draws about {1 / FRAME_SECONDS:.0f} "
               "frames a second.")
 
-cfg = pg.PlaygroundConfig(
-    **{f: ss[KEYS[f]] for f in KEYS},
-    hidden=tuple(int(ss[f"pg_width_{i}"]) for i in range(int(n_layers))),
-)
+cfg = _cfg_from_widgets()
 
-# --- data or architecture changed: a fresh model; anything else applies at the next step ---
+# --- data or architecture changed: a fresh model (playback goes on with it); the rest applies at the next step ---
 if pg.needs_reset(ss.pg_cfg, cfg):
-    _rebuild(cfg, pg.reset_reason(ss.pg_cfg, cfg))
+    _rebuild(cfg, pg.reset_reason(ss.pg_cfg, cfg), keep_playing=True)
 ss.pg_cfg = cfg
 trainer = ss.pg_trainer
 engine_problem = ""
@@ -173,14 +215,22 @@ if st.query_params.to_dict() != query:
     st.query_params.from_dict(query)
 
 # --- playback buttons and view switches ---
-b1, b2, b3, b4, _ = st.columns([1, 1, 1, 1, 3], vertical_alignment="center")
+b1, b2, b3, b4, mode = bar[:4] + [bar[5]] if present else st.columns([1, 1, 1, 1, 1], vertical_alignment="center")
+# Space toggles: only the enabled one of Play and Pause reacts to it. (Streamlit reserves R and C, so
+# Reset is Home.)
 b1.button("Play", key="play", icon=":material/play_arrow:", on_click=on_play, disabled=ss.playing,
-          type="primary", width="stretch")
+          type="primary", width="stretch", shortcut=SHORTCUTS["play"],
+          help="Train and redraw continuously. Shortcut: Space (Play / Pause).")
 b2.button("Pause", key="pause", icon=":material/pause:", on_click=on_pause, disabled=not ss.playing,
-          width="stretch")
-b3.button("Step", key="step", icon=":material/skip_next:", on_click=on_step, width="stretch")
-b4.button("Reset", key="reset", icon=":material/restart_alt:", on_click=on_reset, width="stretch")
-v1, v2, v3 = st.columns([1, 1, 2], vertical_alignment="center")
+          width="stretch", shortcut=SHORTCUTS["pause"],
+          help="Stop training before its next step. Shortcut: Space (Play / Pause).")
+b3.button("Step", key="step", icon=":material/skip_next:", on_click=on_step, width="stretch",
+          shortcut=SHORTCUTS["step"], help="Pause and apply exactly one training step. Shortcut: → (right arrow).")
+b4.button("Reset", key="reset", icon=":material/restart_alt:", on_click=on_reset, width="stretch",
+          shortcut=SHORTCUTS["reset"], help="Fresh weights (same seed), empty curves. Shortcut: Home.")
+mode.toggle("Presenter", key=KEYS["present"], help="Presenter mode, for a projector: large type, the boundary "
+            "and the curves side by side, the controls folded into the Controls button. In a link: present=1.")
+v1, v2, v3 = (controls.container() if present else st).columns([1, 1, 2], vertical_alignment="center")
 v1.toggle("Discretize", key="pg_discretize", help="Show only the predicted class, not the graded score.")
 v2.toggle("Test points", key="pg_show_test", help="Draw the held-out test points (hollow markers).")
 v3.radio("Edge width", list(pg.EDGE_VIEWS), key="pg_edge_view", format_func=pg.EDGE_VIEWS.get,
@@ -191,80 +241,95 @@ if notice:
     st.info(notice, icon=":material/restart_alt:")
 
 
-# Streamlit 1.67 gives a plotly chart a new element id whenever its figure changes, so every
-# redraw remounts the chart and it is blank until the browser has drawn it again. Two fragments
-# keep that rare where it matters: the fast one trains and redraws the decision boundary every
-# frame; the slow one redraws the network and the curves once a second. Fixed-height boxes keep
-# the page from jumping while a chart is redrawn.
-left, right = st.columns([1.1, 1])
-
-
+# The three views are live canvas charts (app_pages/live_chart.py): with a fixed key each keeps its
+# element and canvas across frames and repaints in place, never blank (a plotly chart remounts on
+# every new figure in Streamlit 1.67). They share the painter that painter_loader() puts on the page
+# outside the fragment, so a frame carries only the scenes. One fragment draws every view from the
+# same trainer state, so the Step metric, the chart titles and the curves always name the same step.
 @st.fragment(run_every=FRAME_SECONDS if ss.playing else None)
 def live_view():
-    """One frame: train `steps_per_frame` steps if playing, then redraw metrics and the boundary.
+    """One frame: train `steps_per_frame` steps if playing, then redraw every view of the model.
 
     A timer rerun (run_every) executes only this function; a full rerun (any widget
     change, and every `AppTest.run()`) executes it too, so playback advances either way.
+    A click while it trains stops it before its next step (see the module docstring).
     """
     tr = ss.pg_trainer
     view = ss.pg_cfg
+    # Before each step, a Streamlit call (an empty placeholder, drawn as nothing; always there, so the
+    # layout below keeps its place): every call is a point where a pending click interrupts this run,
+    # so a click takes effect before the next step, not after the whole frame. Training comes before
+    # drawing: measured in Chromium on one session (10 s, 0.1 s timer), this order showed 9.6-9.8
+    # boundary frames/s against 8.2-9.3 for drawing first.
+    tick = st.empty()
     if ss.playing:
-        tr.run(view.steps_per_frame)
-        if tr.diverged_at is not None:  # the guard paused us: redraw the whole page (buttons, timer)
-            ss.playing = False
-            st.rerun()
-    message = pg.divergence_message(tr)
-    if message:
-        st.error(message, icon=":material/warning:")
-    cur = tr.current
-    no_test = not len(tr.y_test)
-    m = st.columns(3)
-    m[0].metric("Step", tr.step_count)
-    m[1].metric("Train loss", f"{cur['train_loss']:.4f}")
-    m[2].metric("Train accuracy", f"{cur['train_acc']:.0%}")
-    m = st.columns(3)
-    m[0].metric("Epoch", f"{tr.epoch:.1f}")
-    m[1].metric("Test loss", "–" if no_test else f"{cur['test_loss']:.4f}")
-    m[2].metric("Test accuracy", "–" if no_test else f"{cur['test_acc']:.0%}")
-    st.container(height=480, border=False).plotly_chart(
-        pg.boundary_figure(tr, view.discretize, view.show_test), key="pg_boundary_chart",
-        config={"displayModeBar": False})
-    st.caption("● class +1 (purple) · ■ class −1 (orange) · hollow: test points · "
-               "black line: the decision boundary, score = 0")
+        for _ in range(view.steps_per_frame):
+            tick.empty()
+            if not tr.step():  # the guard paused us: redraw the whole page (buttons, timer)
+                ss.playing = False
+                st.rerun()
+    present = view.present
+    k = PRESENT_FONT_SCALE if present else 1.0
+    if present:  # metrics in one row, then the boundary and the curves side by side, the rest below
+        top = st.container()
+        left, right = st.columns(2)
+        below = st.container()
+    else:
+        left, right = st.columns([1.1, 1])
+        top, below = left, right
+    with top:
+        message = pg.divergence_message(tr)
+        if message:
+            st.error(message, icon=":material/warning:")
+        recovery = pg.recovery_message(tr)
+        if recovery:
+            st.info(recovery, icon=":material/trending_down:")
+        cur = tr.current
+        no_test = not len(tr.y_test)
+        m = st.columns(6) if present else st.columns(3) + st.columns(3)
+        m[0].metric("Step", tr.step_count)
+        m[1].metric("Train loss", f"{cur['train_loss']:.4f}")
+        m[2].metric("Train accuracy", f"{cur['train_acc']:.0%}")
+        m[3].metric("Epoch", f"{tr.epoch:.1f}")
+        m[4].metric("Test loss", "–" if no_test else f"{cur['test_loss']:.4f}")
+        m[5].metric("Test accuracy", "–" if no_test else f"{cur['test_acc']:.0%}")
+    boundary_height = PRESENT_BOUNDARY_HEIGHT if present else 460
+    with left:
+        scene_chart(paint.boundary_scene(tr, view.discretize, view.show_test, max_height=boundary_height,
+                                         font_scale=k), key="pg_boundary_chart", shared=True)
+        st.caption("● class +1 (purple) · ■ class −1 (orange) · hollow, on a white disc: test points · "
+                   "black line: the decision boundary, score = 0")
+    network = functools.partial(scene_chart, paint.network_scene(tr, view.edge_view, font_scale=k),
+                                key="pg_network_chart", shared=True)
+    with right:
+        if not present:
+            network()
+        # in presenter mode beside the boundary, its height following its width as the boundary's does
+        scene_chart(paint.curves_scene(tr.history, tr.loss, current=tr.current, diverged=tr.diverged_history,
+                                       font_scale=k, aspect=0.75 if present else None, max_height=boundary_height),
+                    key="pg_curves_chart", shared=True)
+    with below:
+        if present:
+            network()
+        meter = pg.cost_meter(tr)
+        st.caption(f":material/speed: Cost meter, {tr.engine} engine")
+        c = st.columns(4)
+        c[0].metric("Parameters", f"{meter['parameters']:,}")
+        c[1].metric("Nodes per step", f"{meter['nodes_per_step']:,}",
+                    help="Graph nodes built for one step's forward + backward: Value nodes (one per "
+                    "number) with the scalar engine, Tensor nodes (one per array) with the tensor engine.")
+        c[2].metric("ms per step", f"{meter['ms_per_step']:.1f}")
+        c[3].metric("Engine steps/s", f"{meter['steps_per_second']:.0f}",
+                    help="Training steps per second of compute (forward, backward, update), not counting "
+                    f"the redraw: playback shows at most steps-per-frame × {1 / FRAME_SECONDS:.0f} steps a second.")
 
+        d1, d2 = st.columns(2)
+        d1.download_button("Loss history (CSV)", functools.partial(pg.history_csv, tr),
+                           file_name="history.csv", mime="text/csv", key="dl_history", on_click="ignore",
+                           icon=":material/download:")
+        d2.download_button("Weights (JSON)", functools.partial(pg.weights_json, tr, view),
+                           file_name="weights.json", mime="application/json", key="dl_weights",
+                           on_click="ignore", icon=":material/download:")
 
-@st.fragment(run_every=SLOW_SECONDS if ss.playing else None)
-def side_view():
-    """The network diagram, the curves, the cost meter and the downloads (once a second while playing)."""
-    tr = ss.pg_trainer
-    view = ss.pg_cfg
-    st.container(height=380, border=False).plotly_chart(
-        pg.network_figure(tr, view.edge_view), key="pg_network_chart", config={"displayModeBar": False})
-    st.container(height=340, border=False).plotly_chart(
-        pg.curves_figure(tr.history, tr.loss), key="pg_curves_chart", config={"displayModeBar": False})
-
-    meter = pg.cost_meter(tr)
-    st.caption(f":material/speed: Cost meter, {tr.engine} engine")
-    c = st.columns(4)
-    c[0].metric("Parameters", f"{meter['parameters']:,}")
-    c[1].metric("Nodes per step", f"{meter['nodes_per_step']:,}",
-                help="Graph nodes built for one step's forward + backward: Value nodes (one per "
-                "number) with the scalar engine, Tensor nodes (one per array) with the tensor engine.")
-    c[2].metric("ms per step", f"{meter['ms_per_step']:.1f}")
-    c[3].metric("Engine steps/s", f"{meter['steps_per_second']:.0f}",
-                help="Training steps per second of compute (forward, backward, update), not counting "
-                "the redraw: playback shows at most steps-per-frame × 5 steps a second.")
-
-    d1, d2 = st.columns(2)
-    d1.download_button("Loss history (CSV)", functools.partial(pg.history_csv, tr),
-                       file_name="history.csv", mime="text/csv", key="dl_history", on_click="ignore",
-                       icon=":material/download:")
-    d2.download_button("Weights (JSON)", functools.partial(pg.weights_json, tr, view),
-                       file_name="weights.json", mime="application/json", key="dl_weights",
-                       on_click="ignore", icon=":material/download:")
-
-
-with left:
-    live_view()
-with right:
-    side_view()
+live_view()
+painter_loader()  # outside the fragment: the painter's script is sent with full reruns only

@@ -5,10 +5,15 @@
 
 What is timed: one full-batch training step of the original demo (100 moons, noise 0.1,
 MLP(2, [16, 16, 1]) with ReLU, hinge loss + 1e-4 L2): forward pass, backward pass, SGD
-update, with the step functions of `micrograd.lessons.compare` (the code the "micrograd vs
+update, with the step functions of `micrograd.lessons.vs_pytorch` (the code the "micrograd vs
 PyTorch" page shows). All engines start from the same weights and run side by side in one
 process, interleaved round by round (each round: 1 scalar step, then 20 steps of each
 other variant), so machine noise hits them alike. Reported: median ms per step and ratios.
+
+The like-for-like pair is "Tensor primitive ops" against "torch raw": the same step written
+with the same primitive ops on both (matmul, add, relu, the hinge as relu(1 - y s).mean(),
+the L2 term as a sum of (p * p).sum(); no fused loss), from the same weights; the script checks
+that their first losses agree.
 
 PyTorch (float64, CPU) is optional; without it the script says so and times the rest.
 Variants:
@@ -23,11 +28,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from micrograd.demo import ALPHA
+from micrograd.lessons.vs_pytorch import DemoSetup, torch_or_none
+from micrograd.tensor import Tensor
 
-from micrograd.demo import ALPHA  # noqa: E402
-from micrograd.lessons.compare import DemoSetup, torch_or_none  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def raw_torch_step(torch, params, X, y, lr):
@@ -46,6 +51,21 @@ def raw_torch_step(torch, params, X, y, lr):
     return loss.item()
 
 
+def raw_tensor_step(params, X, y, lr):
+    """`raw_torch_step` on the Tensor engine, op for op: [W1, b1, ...] Tensors, X and y Tensors."""
+    h = X
+    for i in range(0, len(params) - 2, 2):
+        h = (h @ params[i] + params[i + 1]).relu()
+    scores = (h @ params[-2] + params[-1]).reshape(-1)
+    loss = (1 - y * scores).relu().mean() + ALPHA * sum((p * p).sum() for p in params)
+    for p in params:
+        p.grad = None
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
+    return loss.item()
+
+
 def main(argv=None):
     """Run the benchmark and print one line per engine, then the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -56,9 +76,12 @@ def main(argv=None):
     lr = 0.01  # a small step: the weights stay in the same regime for the whole run
     setup = DemoSetup(lr=lr)
     torch = torch_or_none()
+    prim = [Tensor(p.data) for p in setup.net.parameters()]
+    X_prim, y_prim = Tensor(setup.X_tensor.data), Tensor(setup.y_array)
     variants = {
         "scalar Value": lambda: setup.run("scalar"),
         "Tensor": lambda: setup.run("tensor"),
+        "Tensor primitive ops": lambda: raw_tensor_step(prim, X_prim, y_prim, lr),
     }
     default_threads = None
     if torch is not None:
@@ -76,8 +99,9 @@ def main(argv=None):
             fn()
             out.append(clock() - t0)
 
-    for fn in variants.values():  # warm-up
-        fn()
+    first = {name: fn() for name, fn in variants.items()}  # warm-up, and the same start everywhere
+    if torch is not None and abs(first["Tensor primitive ops"] - first["torch raw"]) > 1e-12:
+        raise SystemExit(f"the primitive steps disagree: {first['Tensor primitive ops']!r} vs {first['torch raw']!r}")
     for _ in range(args.rounds):
         for name, fn in variants.items():
             timed(fn, 1 if name == "scalar Value" else args.inner, times[name])
@@ -102,7 +126,11 @@ def main(argv=None):
     print(f"ratio scalar Value / Tensor: {med['scalar Value'] / t:8.1f}x   (target >= 100x)")
     for name in med:
         if name.startswith("torch"):
-            print(f"ratio {name} / Tensor: {med[name] / t:.2f}x   (target >= 2x)")
+            print(f"ratio {name} / Tensor: {med[name] / t:.2f}x")
+    if torch is not None:
+        p = med["Tensor primitive ops"]
+        for name in ("torch raw", "torch raw (1 thread)"):
+            print(f"ratio {name} / Tensor primitive ops (same ops and weights): {med[name] / p:.2f}x  (target >= 2x)")
 
 
 if __name__ == "__main__":

@@ -7,35 +7,33 @@ full batch, scalar engine):
 
 - steps per second of `Trainer.step` (graph build + backward + SGD + curve evaluation);
 - one frame's server time: `steps_per_frame` steps plus the redraw (100 x 100 grid predict,
-  the three plotly figures, and what `st.plotly_chart` does with each: validation + JSON).
-  The page redraws the network and the curves only once a second (a second, slower
-  fragment), so this is an upper bound on a playback frame;
+  the three scenes of `micrograd.lessons.playground_paint`, and the compact JSON
+  `app_pages/live_chart.scene_chart` sends of each), and the scenes' size on the wire.
+  The page's one fragment redraws all three every frame, so every view shows the same step;
 - the same page frame through AppTest (the whole page script, widgets included: an upper
   bound on a fragment rerun, which skips the sidebar).
 
-Each is measured three ways: in a bare process (only micrograd, numpy, plotly), after
+Each is measured three ways: in a bare process (only micrograd and numpy), after
 importing streamlit and pandas (as inside `streamlit run`, where far more Python objects are
 alive and a full garbage collection costs more), and after running the app once: app.py then
 calls `gc.freeze()` once per process, which moves the objects alive at that point out of the
 collector's sight. The page run (AppTest) is timed only in the last case.
 Medians of several repetitions; time spent in the garbage collector is reported too.
-Targets (issue 4): >= 20 steps/s, one frame <= 150 ms.
+Targets: >= 20 steps/s, one frame <= 150 ms.
 """
 
 import argparse
 import gc
+import json
 import statistics
 import sys
 import time
 from pathlib import Path
 
+from micrograd.lessons import playground as pg
+from micrograd.lessons import playground_paint as paint
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import plotly.io as pio  # noqa: E402
-import plotly.tools  # noqa: E402
-
-from micrograd.lessons import playground as pg  # noqa: E402
 
 
 class GCTimer:
@@ -64,10 +62,9 @@ def measure_steps(steps):
     return statistics.median(times) * 1000, min(times) * 1000, tr.nodes_per_step
 
 
-def _as_streamlit_would(fig):
-    # st.plotly_chart: plotly.tools.return_figure_from_figure_or_data(validate) + plotly.io.to_json
-    figure = plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True)
-    return len(pio.to_json(figure, validate=False))
+def _as_streamlit_would(scene):
+    # scene_chart: the scene as compact JSON bytes (what goes in the element, besides a 0.4 KB stub)
+    return len(json.dumps(scene, separators=(",", ":"), allow_nan=False).encode())
 
 
 def measure_frames(frames):
@@ -81,11 +78,12 @@ def measure_frames(frames):
         t0 = time.perf_counter()
         tr.run(cfg.steps_per_frame)
         t1 = time.perf_counter()
-        size = _as_streamlit_would(pg.boundary_figure(tr, cfg.discretize, cfg.show_test))
+        size = _as_streamlit_would(paint.boundary_scene(tr, cfg.discretize, cfg.show_test))
         t2 = time.perf_counter()
-        size += _as_streamlit_would(pg.network_figure(tr, cfg.edge_view))
+        size += _as_streamlit_would(paint.network_scene(tr, cfg.edge_view))
         t3 = time.perf_counter()
-        size += _as_streamlit_would(pg.curves_figure(tr.history, tr.loss))
+        size += _as_streamlit_would(paint.curves_scene(tr.history, tr.loss, current=tr.current,
+                                                       diverged=tr.diverged_history))
         pg.cost_meter(tr)
         t4 = time.perf_counter()
         times.append(t4 - t0)
@@ -122,7 +120,7 @@ def report(title, steps, frames, with_apptest):
     print(f"training step      {ms:7.1f} ms median, {ms_min:5.1f} min  -> {1000 / ms:6.1f} steps/s "
           f"({nodes:,} Value nodes per step)")
     print(f"one frame          {frame_ms:7.1f} ms median, {frame_max:5.1f} max  ("
-          + ", ".join(f"{k} {v:.1f}" for k, v in parts.items()) + f"; {size / 1024:.0f} KiB of chart JSON)")
+          + ", ".join(f"{k} {v:.1f}" for k, v in parts.items()) + f"; {size / 1024:.0f} KiB of scene JSON)")
     if app is not None:
         print(f"full page run      {app[0]:7.1f} ms median, {app[1]:5.1f} min  (AppTest, whole script, playing)")
     print(f"garbage collector  {timer.total * 1000:7.1f} ms in {timer.count} collections during the above")
@@ -134,7 +132,7 @@ def main(argv=None):
     parser.add_argument("--frames", type=int, default=30, help="frames to time (default 30)")
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}; default config: {pg.encode_query(pg.PlaygroundConfig())}")
-    report("bare process: micrograd + numpy + plotly", args.steps, args.frames, with_apptest=False)
+    report("bare process: micrograd + numpy", args.steps, args.frames, with_apptest=False)
     import pandas  # noqa: F401
     import streamlit  # noqa: F401
 

@@ -4,6 +4,8 @@ moons, circles and blobs come from scikit-learn; XOR and the two-arm spiral are 
 with numpy (scikit-learn has neither).
 """
 
+import math
+
 import numpy as np
 from sklearn.datasets import make_blobs, make_circles, make_moons
 from sklearn.model_selection import train_test_split
@@ -48,15 +50,16 @@ def make_dataset(name, n=100, noise=0.1, seed=0):
         (X, y): X float64 of shape (n, 2), y int64 of shape (n,) with values in {-1, +1}.
 
     Raises:
-        ValueError: for an unknown name, n < 4 or noise < 0.
+        ValueError: for an unknown name, n < 4 or not a whole number, noise < 0 or not finite.
     """
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")
-    if int(n) != n or n < 4:
-        raise ValueError(f"need at least 4 points, got n={n!r}")
-    if not noise >= 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    if not (math.isfinite(n) and int(n) == n and n >= 4):
+        raise ValueError(f"need a whole number of at least 4 points, got n={n!r}")
+    if not (math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
     n = int(n)
+    noise = abs(float(noise))  # -0.0 passes the check above, but numpy's normal(scale=-0.0) rejects it
     rs = np.random.RandomState(seed)
     if name == "moons":
         X, y = make_moons(n_samples=n, noise=noise, random_state=rs)

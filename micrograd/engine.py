@@ -4,12 +4,20 @@ Every operation returns a new `Value` that keeps its children (one or two; many 
 fused `weighted_sum` a neuron uses) and the local derivative of its output with respect to
 each, computed at forward time. `backward()` walks the graph from the output in reverse
 topological order and applies the chain rule, ``child.grad += local_derivative * node.grad``.
+Two kinds of local derivative are floats that multiply in their own way, so that this
+product is never inf * 0 = nan or an overflow the true contribution does not have: a u/y
+that overflows (1/y of x/y and log y at |y| < ~5.6e-309, -x/y^2 of x/y) multiplies as
+``(g / y) * u``, and the 0 of a ReLU that is off gives 0 for any upstream, inf included
+(a mask, as PyTorch's).
 
 Differences from the original micrograd (github.com/karpathy/micrograd), all additive:
 - more ops: ``tanh exp log sigmoid``, ``Value ** Value``, and ``weighted_sum`` (a neuron's
   ``b + sum(w * x)`` as one node, the main reason an MLP step is ~10x faster);
 - each node keeps its children and local derivatives in slots, with no closure, so a graph
-  has no reference cycles and is freed by reference counting as soon as it is dropped;
+  has no reference cycles and is freed by reference counting as soon as it is dropped
+  (two fixed slots, not tuples, for the one- and two-child ops: a tuple per node is one more
+  object for the cycle collector to traverse, and `benchmarks/engine.py` measured tuples
+  1.9x slower op by op; the n-ary `weighted_sum` keeps tuples, in the same slots);
 - the topological sort is iterative, so a graph of any depth can be differentiated;
 - bad input raises a clear error instead of producing a complex number or a silent nan.
 
@@ -36,6 +44,53 @@ def _node(data, a, da, b, db, op):
     out._op = op
     out.label = ""
     return out
+
+
+class _Quotient(float):
+    """A local derivative u/y beyond the float range (|y| tiny), kept as u and y.
+
+    Its float value is u/y = +-inf, but multiplying it by an upstream gradient g computes
+    ``(g / y) * u`` (for u = 1 that is g / y, as PyTorch): the contribution is finite
+    whenever the true one is (1e-300 / 1e-310 = 1e10, where inf * 1e-300 is inf), and 0
+    when g is 0, not inf * 0 = nan.
+    """
+
+    __slots__ = ("u", "y")
+
+    def __new__(cls, u, y):
+        self = float.__new__(cls, u / y)
+        self.u, self.y = u, y
+        return self
+
+    def __mul__(self, g):
+        return g / self.y * self.u
+
+    __rmul__ = __mul__
+
+    def __getnewargs__(self):  # copy and pickle rebuild it from u and y, not from its value inf
+        return (self.u, self.y)
+
+
+class _Blocked(float):
+    """The local derivative 0 of a ReLU that is off: a mask, so its contribution is 0 for
+    any upstream gradient, inf and nan included (0 * inf would be nan), as PyTorch's."""
+
+    __slots__ = ()
+
+    def __mul__(self, g):
+        return 0.0
+
+    __rmul__ = __mul__
+
+
+_OFF = _Blocked(0.0)
+
+
+def _quotient(u, y):
+    """u/y as a local derivative: a float, or a `_Quotient` where u/y overflows (rare, so an
+    ordinary node stays one GC-tracked object)."""
+    q = u / y
+    return _Quotient(u, y) if math.isinf(q) else q
 
 
 def _constant(x):
@@ -75,6 +130,10 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "_a", "_da", "_b", "_db", "_op", "label")
+
+    # numpy defers to Value's operators, so ``ndarray + Value`` raises TypeError like
+    # ``Value + ndarray`` instead of silently building an object array of Values
+    __array_ufunc__ = None
 
     def __init__(self, data, _children=(), _op="", label=""):
         if isinstance(data, Value):
@@ -169,7 +228,10 @@ class Value:
         if x == 0 and y == 0:  # 0^0 = 1, with zero gradients (as PyTorch)
             return _node(1.0, self, 0.0, other, 0.0, "**")
         out = _pow(x, y)
-        dx = y * _pow(x, y - 1) if x != 0 or y >= 1 else math.inf
+        if y == 0:  # x^0 = 1 is flat: d/dx = 0, even where 0 * x^-1 would be 0 * inf = nan
+            dx = 0.0
+        else:
+            dx = y * _pow(x, y - 1) if x != 0 or y >= 1 else math.inf
         # d(x^y)/dy = x^y ln x, which tends to 0 as x -> 0+ for y > 0
         dy = out * math.log(x) if x > 0 else 0.0
         return _node(out, self, dx, other, dy, "**")
@@ -183,9 +245,9 @@ class Value:
         y = other.data
         if y == 0:
             raise ZeroDivisionError(f"{self._name()} / {other._name()}: division by zero")
-        # d(x/y)/dx = 1/y, d(x/y)/dy = -x/y^2
+        # d(x/y)/dx = 1/y; d(x/y)/dy = -x/y^2, as -(x/y)/y so that y^2 cannot underflow
         out = self.data / y
-        return _node(out, self, 1.0 / y, other, -out / y, "/")  # -x/y^2 without underflowing y^2
+        return _node(out, self, _quotient(1.0, y), other, _quotient(-out, y), "/")
 
     def __rtruediv__(self, other):  # other / self
         return _constant(other) / self
@@ -208,10 +270,14 @@ class Value:
         return _constant(other) * self
 
     def relu(self):
-        """max(0, x); local derivative 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
+        """max(0, x); local derivative 1 where x > 0, else 0 (0 at x = 0, as PyTorch).
+
+        The 0 is a mask, as in PyTorch: a unit that is off sends 0 whatever it receives, even
+        an infinite upstream gradient (where 0 * inf would be nan).
+        """
         x = self.data
         # written so that nan passes through (a diverged run stays visible, as in PyTorch)
-        return _node(0.0 if x <= 0 else x, self, 1.0 if x > 0 else 0.0, None, 0.0, "ReLU")
+        return _node(0.0 if x <= 0 else x, self, 1.0 if x > 0 else _OFF, None, 0.0, "ReLU")
 
     def tanh(self):
         """tanh(x); local derivative 1 - tanh(x)^2. Stable for every finite x."""
@@ -235,7 +301,7 @@ class Value:
         x = self.data
         if x <= 0:
             raise ValueError(f"log({self._name()}): log needs a positive number, got {x!r}")
-        return _node(math.log(x), self, 1.0 / x, None, 0.0, "log")
+        return _node(math.log(x), self, _quotient(1.0, x), None, 0.0, "log")
 
     def sigmoid(self):
         """1 / (1 + e^-x); local derivative s(1 - s). Stable for every finite x."""

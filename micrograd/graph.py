@@ -18,12 +18,24 @@ import math
 
 import pydot
 
-__all__ = ["value_graph", "fmt_number", "node_ids", "HIGHLIGHT", "DONE", "PARTIAL"]
+__all__ = ["value_graph", "fmt_number", "node_ids", "HIGHLIGHT", "DONE", "PARTIAL", "DISPLAY_HEIGHT"]
 
 HIGHLIGHT = "#ffa94d"  # the current node and the edges it sends gradient along (orange)
 DONE = "#d3f9d8"  # a node whose gradient is complete (light green)
 PARTIAL = "#fff3bf"  # a node that has received some, not yet all, of its gradient (light yellow)
 _EDGE_HIGHLIGHT = "#d9480f"
+
+# Sizes for st.graphviz_chart. Streamlit's CSS draws every text of the chart at 9.6 px in the
+# drawing's own units, whatever the DOT fontsize, then scales the drawing to the page width. So the
+# text on screen is 9.6 x (page width / drawing width): the DOT fontsize only sizes the boxes, and
+# is set to the size really drawn (10) so no box is wider than its text; spacing and op ovals are
+# kept small. Measured in Chromium: the neuron at step 3 draws its text at ~15 px at 1366 x 768
+# and ~19 px at 1920 x 1080 (it was ~6 px at 1366 beside the table).
+FONTSIZE = 10
+EDGE_FONTSIZE = 10
+NODESEP = "0.12"
+RANKSEP = "0.15"
+DISPLAY_HEIGHT = 460  # px: the pages' st.graphviz_chart height, so a small graph cannot grow taller than the screen
 
 _RECORD_SPECIALS = str.maketrans({c: "\\" + c for c in "\\{}|<>\""})
 
@@ -56,16 +68,33 @@ def _record_escape(text):
 
 
 def node_ids(root):
-    """Map every node under `root` to a stable DOT id: 'v0', 'v1', ... in topological order.
+    """Map every node under `root` to a stable DOT id: 'v0', 'v1', ... in reading order.
+
+    Reading order is a depth-first post-order that visits each node's operands left to
+    right, so for L = (a·b + c)·f it is a, b, e, c, d, f, L: the inputs come in the order
+    they appear in the expression, children always before parents. (``root.topo_order()``,
+    the engine's order, visits the last operand first.) The graph declares its nodes in this
+    order, which is the order Graphviz stacks them top to bottom.
 
     Args:
         root: the output `Value`.
 
     Returns:
-        dict {Value: str}, children before parents (``root.topo_order()`` order), so the
-        same expression always gives the same ids.
+        dict {Value: str}; the same expression always gives the same ids.
     """
-    return {v: f"v{i}" for i, v in enumerate(root.topo_order())}
+    order, seen = [], set()
+    stack = [(root, False)]
+    while stack:  # iterative: a graph of any depth works
+        v, expanded = stack.pop()
+        if expanded:
+            order.append(v)
+            continue
+        if v in seen:
+            continue
+        seen.add(v)
+        stack.append((v, True))
+        stack.extend((c, False) for c in reversed(v.children) if c not in seen)
+    return {v: f"v{i}" for i, v in enumerate(order)}
 
 
 def value_graph(
@@ -108,20 +137,22 @@ def value_graph(
 
     Returns:
         a `pydot.Dot` (directed, left to right). Call ``.to_string()`` for the DOT text.
-        Ids: value nodes 'v<i>' and op nodes 'v<i>_op', i the index in
-        ``root.topo_order()``.
+        Ids: value nodes 'v<i>' and op nodes 'v<i>_op', i the index in reading order
+        (`node_ids`); nodes are declared in that order.
     """
     names = names or {}
     fills = fills or {}
     edge_labels = edge_labels or {}
     ids = node_ids(root)
-    dot = pydot.Dot(graph_type="digraph", rankdir="LR", bgcolor="transparent", nodesep="0.25",
-                    ranksep="0.3")
+    # ordering=in keeps each op's inputs in operand order (a above b in a·b); with the nodes
+    # declared in reading order (see node_ids) the inputs read top to bottom as typed
+    dot = pydot.Dot(graph_type="digraph", rankdir="LR", bgcolor="transparent", nodesep=NODESEP,
+                    ranksep=RANKSEP, ordering="in")
     if title:
         dot.set("label", title)
         dot.set("labelloc", "b")
-    dot.set_node_defaults(fontname="Helvetica", fontsize="13")
-    dot.set_edge_defaults(fontname="Helvetica", fontsize="11", color="#868e96")
+    dot.set_node_defaults(fontname="Helvetica", fontsize=str(FONTSIZE))
+    dot.set_edge_defaults(fontname="Helvetica", fontsize=str(EDGE_FONTSIZE), color="#868e96")
 
     for v, vid in ids.items():
         name = names.get(v, v.label)
@@ -139,7 +170,7 @@ def value_graph(
         )
         # with rankdir=LR, a record's top-level fields stack vertically; braces flip them
         label = fields if stacked else "{ " + fields + " }"
-        attrs = {"label": label, "shape": "record"}
+        attrs = {"label": label, "shape": "record", "margin": "0.05,0.03"}
         fill = HIGHLIGHT if v is current else fills.get(v)
         if fill:
             attrs.update(style="filled", fillcolor=fill)
@@ -149,7 +180,9 @@ def value_graph(
 
         if v.children:
             op_id = vid + "_op"
-            op_attrs = {"label": v.op, "shape": "ellipse", "margin": "0.02"}
+            # width/height 0: the ellipse hugs its label instead of Graphviz's 0.75 x 0.5 inch minimum
+            op_attrs = {"label": v.op, "shape": "ellipse", "margin": "0.05,0.02", "width": "0",
+                        "height": "0"}
             hot = v is current and current_edges
             if hot:
                 op_attrs.update(style="filled", fillcolor=HIGHLIGHT, color=_EDGE_HIGHLIGHT, penwidth="2.5")
@@ -164,7 +197,6 @@ def value_graph(
                 if text:
                     e_attrs["label"] = text
                 if hot:
-                    e_attrs.update(color=_EDGE_HIGHLIGHT, penwidth="2.5", fontcolor=_EDGE_HIGHLIGHT,
-                                   fontsize="13")
+                    e_attrs.update(color=_EDGE_HIGHLIGHT, penwidth="2.5", fontcolor=_EDGE_HIGHLIGHT)
                 dot.add_edge(pydot.Edge(ids[child], op_id, **e_attrs))
     return dot

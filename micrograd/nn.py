@@ -5,7 +5,7 @@ two unchanged. Added: a choice of hidden activation, a private random generator 
 (``seed=`` or ``rng=``), hidden layers of width 1, and `MLP.predict`, a graph-free numpy
 forward for drawing decision boundaries.
 
-Standard library only (`predict` imports numpy when it is called).
+Standard library only (`predict` imports numpy and `micrograd.functional` when it is called).
 """
 
 import random
@@ -177,7 +177,8 @@ class MLP(Module):
         return [p for layer in self.layers for p in layer.parameters()]
 
     def predict(self, X):
-        """Graph-free forward for many examples at once, with numpy.
+        """Graph-free forward for many examples at once, with numpy (`micrograd.functional.forward`,
+        the one numpy forward that boundary grids, dead units and `TensorMLP` also use).
 
         Args:
             X: array-like of shape (n, nin).
@@ -192,30 +193,13 @@ class MLP(Module):
         """
         import numpy as np  # only here, so the rest of nn.py needs nothing but the stdlib
 
+        from micrograd import functional  # the one numpy forward every graph-free use calls
+
         A = np.asarray(X, dtype=np.float64)
         if A.ndim != 2 or A.shape[1] != self.nin:
             raise ValueError(f"predict expects shape (n, {self.nin}), got {A.shape}")
-        for layer in self.layers:
-            W = np.array([[w.data for w in n.w] for n in layer.neurons])  # (nout, nin)
-            b = np.array([n.b.data for n in layer.neurons])
-            A = A @ W.T + b
-            if layer.neurons[0].nonlin:
-                A = _numpy_activation(self.activation, A)
-        return A[:, 0] if A.shape[1] == 1 else A
+        return functional.forward(functional.layer_arrays(self), A, self.activation)
 
     def __repr__(self):
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
 
-
-def _numpy_activation(name, A):
-    """The hidden activation `name` applied elementwise to a numpy array, as Value does."""
-    import numpy as np
-
-    if name == "relu":
-        return np.maximum(A, 0.0)
-    if name == "tanh":
-        return np.tanh(A)
-    if name == "sigmoid":  # the same two stable branches as Value.sigmoid
-        e = np.exp(-np.abs(A))
-        return np.where(A >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-    return A

@@ -1,6 +1,6 @@
 """Training loop for the playground: a `Trainer` that runs every step through an autograd engine.
 
-The engine seam is one function with this signature (issue 5):
+The engine seam is one function with this signature:
 
     loss_and_grads(model, X, y, loss="hinge", l2=0.0) -> (loss: float, scores: (n,) ndarray, nodes: int)
 
@@ -20,12 +20,12 @@ import time
 import numpy as np
 
 from micrograd.data import split
+from micrograd.functional import accuracy, data_loss
 from micrograd.losses import LOSSES, l2_penalty
 from micrograd.nn import ACTIVATIONS, MLP
 from micrograd.optim import SGD
 
-__all__ = ["ENGINES", "HISTORY_FIELDS", "Trainer", "scalar_loss_and_grads", "get_engine", "numpy_loss",
-           "numpy_accuracy"]
+__all__ = ["ENGINES", "HISTORY_FIELDS", "Trainer", "scalar_loss_and_grads", "get_engine"]
 
 #: engine names the Trainer accepts
 ENGINES = ("scalar", "tensor")
@@ -75,54 +75,15 @@ def get_engine(name):
     The tensor engine is imported only when asked for, so the scalar path needs nothing else.
 
     Raises:
-        ValueError: for an unknown name, or if the tensor engine is not available.
+        ValueError: for an unknown name.
     """
     if name == "scalar":
         return scalar_loss_and_grads
     if name == "tensor":
-        try:
-            from micrograd import tensor
-        except ImportError as exc:
-            raise ValueError(f"the tensor engine is not available ({exc}); use engine='scalar'") from exc
-        fn = getattr(tensor, "loss_and_grads", None)
-        if fn is None:
-            raise ValueError("micrograd.tensor has no loss_and_grads yet; use engine='scalar'")
-        return fn
+        from micrograd.tensor import loss_and_grads
+
+        return loss_and_grads
     raise ValueError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
-
-
-def numpy_loss(scores, y, loss="hinge"):
-    """Mean data loss of raw scores in numpy, the same formulas as `micrograd.losses`.
-
-    hinge: mean(max(0, 1 - y s)); mse: mean((s - y)^2); bce: mean(softplus(-y s)), computed
-    stably as ``logaddexp(0, -y s)``. No L2 term.
-
-    Args:
-        scores: float array (n,); y: labels (n,) in {-1, +1}; loss: 'hinge', 'mse' or 'bce'.
-
-    Returns:
-        float (nan for n == 0; inf if the scores overflow).
-    """
-    s = np.asarray(scores, dtype=np.float64)
-    t = np.asarray(y, dtype=np.float64)
-    if s.size == 0:
-        return math.nan
-    with np.errstate(all="ignore"):
-        if loss == "hinge":
-            return float(np.mean(np.maximum(0.0, 1.0 - t * s)))
-        if loss == "mse":
-            return float(np.mean((s - t) ** 2))
-        if loss == "bce":
-            return float(np.mean(np.logaddexp(0.0, -t * s)))
-    raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
-
-
-def numpy_accuracy(scores, y):
-    """Fraction of examples with sign(score) == label (score 0 counts as -1), in [0, 1]; nan if empty."""
-    s = np.asarray(scores, dtype=np.float64)
-    if s.size == 0:
-        return math.nan
-    return float(np.mean((s > 0) == (np.asarray(y) > 0)))
 
 
 HISTORY_FIELDS = ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")
@@ -140,7 +101,7 @@ class Trainer:
         batch_size: examples per step; 0 or >= the training-set size means full batch.
         loss: 'hinge', 'mse' or 'bce'.
         seed: seeds the split, the initial weights and the batch order (reproducible runs).
-        engine: 'scalar' (the `Value` engine) or 'tensor' (the numpy engine of issue 5).
+        engine: 'scalar' (the `Value` engine) or 'tensor' (the vectorized numpy engine, `micrograd.tensor`).
         history_cap: the curves keep at most this many points (>= 16): when full, every
             other point is dropped and points are then recorded half as often, so memory is
             bounded however long the run.
@@ -152,7 +113,9 @@ class Trainer:
         model (MLP), optimizer (SGD), X_train, y_train, X_test, y_test (arrays),
         step_count (int): updates applied; epoch (float): passes over the training set;
         diverged_at (int or None): the step whose loss was nan/inf; restored_step (int or
-        None): the step whose weights were then restored (see `step`); nodes_per_step (int);
+        None): the step the run then went back to (see `step`); diverged_lr (float or None):
+        the learning rate that diverged; diverged_history (dict of lists or None): the curve
+        points that were undone, from the restored step on; nodes_per_step (int);
         ms_per_step (float, moving average);
         last_loss (float): the total loss of the last step; history (dict of lists).
 
@@ -184,7 +147,9 @@ class Trainer:
         self.epoch = 0.0
         self.diverged_at = None
         self.restored_step = None
-        self._checkpoint = None  # (weights, momentum velocity, step) with the lowest loss so far
+        self.diverged_lr = None
+        self.diverged_history = None
+        self._checkpoint = None  # the run's state (see _state) at the lowest loss so far
         self._checkpoint_loss_fn = loss
         self._best_loss = math.inf
         self.nodes_per_step = 0
@@ -248,13 +213,17 @@ class Trainer:
     def step(self):
         """One SGD step on the next batch, through the chosen engine.
 
-        Divergence guard: a checkpoint (weights and momentum) is kept of the weights with the
-        lowest loss seen so far (the batch loss before the update, for the current loss
-        function). If a step's loss, a gradient or an updated weight is nan/inf, or an op
-        overflows, the step is not applied: the weights go back to that checkpoint (weights
-        one step before the overflow are already astronomically large, so resuming from them
-        with any learning rate would diverge again), `diverged_at` is set to this step's
-        number, `restored_step` to the checkpoint's, and the counters do not move.
+        Divergence guard: a checkpoint is kept of the run at the weights with the lowest loss
+        seen so far (the batch loss before the update, for the current loss function):
+        weights, momentum, step counter, epoch and batch order. If a step's loss, a gradient
+        or an updated weight is nan/inf, or an op overflows, the step is not applied and the
+        run goes back to that checkpoint (weights one step before the overflow are already
+        astronomically large, so resuming from them with any learning rate would diverge
+        again): `step_count` and `epoch` are the checkpoint's again, the curve points after it
+        move from `history` to `diverged_history` (so every recorded step is one the model is
+        still on the path of, and the undone run can still be drawn), `diverged_at` is this
+        step's number, `restored_step` the checkpoint's and `diverged_lr` the learning rate.
+        The next applied step clears all three and `diverged_history`.
 
         Returns:
             True if the step was applied, False if it diverged.
@@ -263,8 +232,7 @@ class Trainer:
         fn = get_engine(self.engine)
         self.optimizer.lr, self.optimizer.momentum = self.lr, self.momentum
         params = self.optimizer.params
-        good = [p.data for p in params]
-        velocity = list(self.optimizer.velocity)
+        before = self._state()
         Xb, yb = self._next_batch()
         t0 = time.perf_counter()
         try:
@@ -278,20 +246,15 @@ class Trainer:
             ok, loss, nodes = False, math.inf, self.nodes_per_step
         ms = (time.perf_counter() - t0) * 1000.0
         if not ok:
-            weights, vel, at = self._checkpoint if self._checkpoint is not None else (good, velocity, None)
-            self.model.set_parameter_values(weights)
-            self.optimizer.velocity = list(vel)
-            self.diverged_at = self.step_count + 1
-            self.restored_step = self.step_count if at is None else at
+            self._restore(self._checkpoint if self._checkpoint is not None else before)
             self.last_loss = loss
-            self.current = self.evaluate()
             return False
         if self._checkpoint_loss_fn != self.loss:  # losses of different functions do not compare
             self._checkpoint_loss_fn, self._best_loss = self.loss, math.inf
         if loss <= self._best_loss:
             self._best_loss = loss
-            self._checkpoint = (good, velocity, self.step_count)
-        self.diverged_at = self.restored_step = None
+            self._checkpoint = before
+        self.diverged_at = self.restored_step = self.diverged_lr = self.diverged_history = None
         self.step_count += 1
         self.epoch += len(yb) / self.n_train
         self.nodes_per_step = int(nodes)
@@ -300,6 +263,33 @@ class Trainer:
         self.ms_per_step = ms if self.ms_per_step == 0 else 0.8 * self.ms_per_step + 0.2 * ms
         self._record()
         return True
+
+    def _state(self):
+        """What the divergence guard restores: weights, momentum, counters and batch order."""
+        return {"weights": [p.data for p in self.optimizer.params], "velocity": list(self.optimizer.velocity),
+                "step": self.step_count, "epoch": self.epoch, "rng": self._rs.get_state(),
+                "order": self._order, "pos": self._pos}
+
+    def _restore(self, state):
+        """Go back to `state` (from `_state`) after the step after `self.step_count` diverged."""
+        self.diverged_at = self.step_count + 1
+        self.restored_step = state["step"]
+        self.diverged_lr = self.lr
+        self.model.set_parameter_values(state["weights"])
+        self.optimizer.velocity = list(state["velocity"])
+        self.step_count, self.epoch = state["step"], state["epoch"]
+        self._rs.set_state(state["rng"])
+        self._order, self._pos = state["order"], state["pos"]
+        steps = self.history["step"]
+        keep = sum(1 for s in steps if s <= self.restored_step)  # steps are increasing
+        if keep < len(steps):  # the undone points, from the restored step on (so the two curves join)
+            start = keep - 1 if keep and steps[keep - 1] == self.restored_step else keep
+            self.diverged_history = {k: v[start:] for k, v in self.history.items()}
+            self.history = {k: v[:keep] for k, v in self.history.items()}
+        self.current = self.evaluate()
+        if self.history["step"][-1] != self.step_count:  # the restored step, recorded (step 0 always is)
+            for k in HISTORY_FIELDS:
+                self.history[k].append(self.current[k])
 
     def run(self, steps):
         """Run up to `steps` steps; stop early on divergence. Returns the number applied."""
@@ -325,10 +315,10 @@ class Trainer:
         return {
             "step": self.step_count,
             "epoch": self.epoch,
-            "train_loss": numpy_loss(s_train, self.y_train, self.loss),
-            "train_acc": numpy_accuracy(s_train, self.y_train),
-            "test_loss": numpy_loss(s_test, self.y_test, self.loss),
-            "test_acc": numpy_accuracy(s_test, self.y_test),
+            "train_loss": data_loss(s_train, self.y_train, self.loss),
+            "train_acc": accuracy(s_train, self.y_train),
+            "test_loss": data_loss(s_test, self.y_test, self.loss),
+            "test_acc": accuracy(s_test, self.y_test),
         }
 
     def _record(self):

@@ -9,20 +9,12 @@ from micrograd.gradcheck import central_difference
 from micrograd.lessons.buggy import buggy_backward
 
 
-def _lecture():
-    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    d = e + c
-    L = d * f
-    return L, {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d}
-
-
-def test_no_bugs_matches_backward():
-    L, n = _lecture()
-    buggy_backward(L)
+def test_no_bugs_matches_backward(lecture_graph):
+    n = lecture_graph()
+    buggy_backward(n["L"])
     got = {k: v.grad for k, v in n.items()}
-    L2, n2 = _lecture()
-    L2.backward()
+    n2 = lecture_graph()
+    n2["L"].backward()
     assert got == {k: v.grad for k, v in n2.items()}
     assert got["a"] == 6.0 and got["b"] == -4.0
 
@@ -63,8 +55,8 @@ def test_wrong_tanh_uses_one_minus_t():
     assert x.grad == pytest.approx(numeric, rel=1e-8)
 
 
-def test_forgot_zero_grad_doubles():
-    L, n = _lecture()
-    L.backward()
-    L.backward()
+def test_forgot_zero_grad_doubles(lecture_graph):
+    n = lecture_graph()
+    n["L"].backward()
+    n["L"].backward()
     assert n["a"].grad == 12.0 and n["b"].grad == -8.0

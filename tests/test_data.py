@@ -7,8 +7,19 @@ from sklearn.datasets import make_moons
 from micrograd.data import DATASETS, make_dataset, split
 
 
-def test_dataset_names():
-    assert DATASETS == ("moons", "circles", "blobs", "xor", "spiral")
+def test_each_listed_name_makes_its_own_dataset_and_a_wrong_name_is_told_the_list():
+    made = {name: make_dataset(name, n=100, noise=0.1, seed=0)[0] for name in DATASETS}
+    assert len(DATASETS) == 5
+    for a in DATASETS:
+        for b in DATASETS:
+            assert a == b or not np.allclose(made[a], made[b]), (a, b)
+    # blobs: the two classes sit around (-1, -1) and (1, 1)
+    X, y = make_dataset("blobs", n=400, noise=0.1, seed=0)
+    assert np.allclose(X[y == -1].mean(axis=0), [-1, -1], atol=0.1)
+    assert np.allclose(X[y == 1].mean(axis=0), [1, 1], atol=0.1)
+    with pytest.raises(ValueError) as err:
+        make_dataset("swiss_roll")
+    assert all(name in str(err.value) for name in DATASETS)
 
 
 @pytest.mark.parametrize("name", DATASETS)
@@ -166,3 +177,17 @@ def test_split_on_small_datasets_within_the_documented_range():
                 if not (len(ytr) >= 1 and len(ytr) + len(yte) == n):
                     problems.append((n, fraction, (len(ytr), len(yte))))
     assert problems == []
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_negative_zero_noise_is_zero_noise(name):
+    # -0.0 passes `noise >= 0`, and numpy's normal(scale=-0.0) used to raise "scale < 0"
+    X, y = make_dataset(name, n=40, noise=-0.0, seed=3)
+    X0, y0 = make_dataset(name, n=40, noise=0.0, seed=3)
+    assert np.array_equal(X, X0) and np.array_equal(y, y0)
+
+
+@pytest.mark.parametrize("kwargs", [dict(noise=float("inf")), dict(n=float("inf")), dict(n=float("nan"))])
+def test_infinite_or_nan_arguments_raise_valueerror(kwargs):
+    with pytest.raises(ValueError):
+        make_dataset("moons", **kwargs)

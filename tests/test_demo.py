@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # (step, loss, accuracy) printed by the original demo.ipynb
 ORIGINAL_LOG = [
     (0, 0.8958441028683222, 0.50),
+    (1, 1.7235905336972022, 0.81),
+    (2, 0.7429006313851131, 0.77),
     (96, 0.010980043387921506, 1.0),
     (97, 0.010979446081684675, 1.0),
     (98, 0.010978888332907229, 1.0),
@@ -82,7 +84,7 @@ def test_run_logs_one_line_per_step():
     assert len(lines) == 2 and len(history) == 2
     assert lines[0].startswith("step 0 loss 0.895844")
     assert "accuracy 50%" in lines[0]
-    assert history[1][0] == pytest.approx(1.7235905336972022, rel=1e-12)  # the original's step 1
+    assert history[1][0] == pytest.approx(ORIGINAL_LOG[1][1], rel=1e-12)  # the original's step 1
 
 
 def test_cli_prints_progress():

@@ -175,7 +175,7 @@ def test_single_op_over_wide_range(name, u):
 @settings(max_examples=300, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_tanh_sigmoid_exp_relu_never_raise_on_finite_input(x):
-    # issue 2: "tanh, sigmoid and exp must not raise on any finite input"
+    # the README's promise: tanh, sigmoid and exp never raise on finite input
     for op, lo, hi in ((Value.tanh, -1.0, 1.0), (Value.sigmoid, 0.0, 1.0), (Value.exp, 0.0, math.inf),
                        (Value.relu, 0.0, math.inf)):
         v = Value(x)
@@ -193,3 +193,43 @@ def test_log_never_raises_on_positive_input(x):
     out.backward()
     assert math.isfinite(out.data) and out.data == math.log(x)
     assert v.grad > 0.0
+
+
+# the chain rule's products at the edges of the float range, against exact Fractions
+
+FINITE = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=400, deadline=None)
+@given(FINITE, FINITE.filter(bool), st.floats(-1e300, 1e300))
+def test_division_gradients_are_exact_and_never_nan(x, y, g):
+    from fractions import Fraction
+
+    a, b = Value(x), Value(y)
+    out = a / b
+    assume(math.isfinite(out.data))
+    (out * g).backward()
+    fx, fy, fg = Fraction(x), Fraction(y), Fraction(g)
+    want_a, want_b = fg / fy, -fg * fx / fy**2
+    if abs(want_a) < 1e300:  # d/da = g / b: one or two roundings, whatever the size of 1/b
+        assert math.isclose(a.grad, float(want_a), rel_tol=1e-12, abs_tol=1e-300), (a.grad, float(want_a))
+    if abs(want_b) < 1e300:  # never nan and never a spurious inf; exact where no intermediate underflows
+        assert math.isfinite(b.grad), b.grad
+        if min(abs(out.data), abs(out.data / y), abs(g / y) if g else 1.0) > 1e-290:
+            assert math.isclose(b.grad, float(want_b), rel_tol=1e-12, abs_tol=1e-300), (b.grad, float(want_b))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(max_value=0.0, allow_nan=False), st.sampled_from([math.inf, -math.inf, math.nan, 1e308, -2.0]))
+def test_relu_that_is_off_sends_zero_for_any_upstream(x, g):
+    v = Value(x)
+    (v.relu() * g).backward()  # the product's local derivative for the relu is g itself
+    assert v.grad == 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=0.0, exclude_min=True, allow_infinity=False))
+def test_a_value_to_the_power_zero_gives_the_base_zero_gradient(x):
+    base, e = Value(x), Value(0.0)
+    (base**e).backward()
+    assert base.grad == 0.0 and e.grad == math.log(x)

@@ -1,4 +1,4 @@
-"""The safe expression parser, micrograd/expr.py: what it builds, what it refuses, and how fast."""
+"""The safe expression parser, the micrograd/expr/ package: what it builds, what it refuses, and how fast."""
 
 import math
 import os
@@ -124,6 +124,7 @@ def test_unknown_name_error_has_fragment_and_column():
         ("'abc'", "'abc'", 1, "string"),
         ("x < 1", "x < 1", 1, "comparison"),
         ("__x + 1", "__x", 1, "_"),
+        ("_x + 1", "_x", 1, "_"),  # every name starting with _, not only dunders
         ("tanh + 1", "tanh", 1, "function"),
         ("tanh(x, x)", "tanh(x, x)", 1, "one argument"),
         ("x // 2", "x // 2", 1, "//"),
@@ -322,3 +323,47 @@ def test_random_expressions_grads_match_finite_differences(text, x, y):
         assert leaf.grad == pytest.approx(numeric, rel=1e-4, abs=1e-5), (text, name)
     # the numeric evaluator agrees with the graph's forward pass
     assert float(evaluate_numeric(text, {"x": x, "y": y})) == pytest.approx(root.data, rel=1e-12, abs=1e-12)
+
+
+def test_relu_to_a_fractional_power_at_a_negative_x_has_gradient_zero_not_nan():
+    # reachable from the pages: relu(x)**0.5 at x = -1 is 0 with dL/dx = 0 (torch computes the same:
+    # the 'relu(-1) ** 0.5' edge of test_torch_crosscheck.py);
+    # the power's local derivative at 0 is inf, and the relu that is off blocks it
+    for text in ("relu(x)**0.5", "(x).relu()**0.5", "relu(x)**(1/2)"):
+        root, leaves = build(text, {"x": -1})
+        root.backward()
+        assert root.data == 0.0
+        assert leaves["x"].grad == 0.0, (text, leaves["x"].grad)
+
+
+@pytest.mark.parametrize("big", [10**400, -(10**400)], ids=["10**400", "-10**400"])
+def test_an_int_too_large_for_a_float_is_an_expression_error_naming_it(big):
+    for fn in (build, evaluate, evaluate_numeric):
+        with pytest.raises(ExpressionError, match="'w1' is beyond the float range") as err:
+            fn("w1 * 2 + x", {"w1": big, "x": 1.0})
+        assert err.value.text == "w1" and len(str(err.value)) < 200  # the 400 digits are not echoed
+
+
+@pytest.mark.parametrize(
+    "text,x,fragment,column",
+    [
+        ("9**9**9", 1.0, "9**9", 4),  # the exponent limit, before 9**(9**9) is computed
+        ("x**(50 + 51)", 1.0, "50 + 51", 5),
+        ("1 + y", 1.0, "y", 5),  # an unknown name
+        ("2 * (1/(x - 1))", 1.0, "1/(x - 1)", 6),  # division by zero
+        ("x + log(x - 2)", 1.0, "log(x - 2)", 5),
+        ("exp(1000*x) - 1", 1.0, "exp(1000*x)", 1),  # overflow
+        ("1e400 + x", 1.0, "1e400", 1),
+        ("(-8)**(1/3) + x", 1.0, "(-8)**(1/3)", 1),
+    ],
+)
+def test_value_and_numpy_evaluation_name_the_same_fragment_and_column(text, x, fragment, column):
+    # one walker for both: the same node is blamed, with the same class of error
+    errs = []
+    for fn in (evaluate, evaluate_numeric):
+        with pytest.raises(ExpressionError) as ei:
+            fn(text, {"x": x})
+        errs.append(ei.value)
+    assert [(type(e), e.text, e.column) for e in errs] == [(type(errs[0]), fragment, column)] * 2
+    if type(errs[0]) is ExpressionError:  # limits and names: the very same sentence
+        assert str(errs[0]) == str(errs[1])

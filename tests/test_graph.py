@@ -10,24 +10,13 @@ from micrograd.graph import fmt_number, node_ids, value_graph
 pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated.*")
 
 
-def _lecture():
-    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L, a, b, e
-
-
 def _parse(dot_text):
     (g,) = pydot.graph_from_dot_data(dot_text)  # the text is valid DOT
     return g
 
 
-def test_records_ops_and_edges():
-    L, a, b, e = _lecture()
+def test_records_ops_and_edges(lecture_graph):
+    L, a, b, e = map(lecture_graph().get, ("L", "a", "b", "e"))
     L.backward()
     text = value_graph(L, stacked=False).to_string()
     g = _parse(text)
@@ -53,8 +42,8 @@ def test_fan_out_draws_two_edges():
     assert sum(1 for x in g.get_edges() if x.get_source() == ids[a]) == 2
 
 
-def test_hidden_grads_highlight_and_edge_labels():
-    L, a, b, e = _lecture()
+def test_hidden_grads_highlight_and_edge_labels(lecture_graph):
+    L, a, b, e = map(lecture_graph().get, ("L", "a", "b", "e"))
     d = L.children[0]
     text = value_graph(L, grads={L: 1.0, d: -2.0}, current=d,
                        edge_labels={(d, 0): "1 × −2 = −2"}).to_string()
@@ -85,8 +74,41 @@ def test_fmt_number(x, s):
     assert fmt_number(x) == s
 
 
-def test_current_without_edges():
-    L, a, b, e = _lecture()
+def test_current_without_edges(lecture_graph):
+    L, a, b, e = map(lecture_graph().get, ("L", "a", "b", "e"))
     text = value_graph(L, grads={L: 1.0}, current=L, current_edges=False).to_string()
     assert text.count("penwidth=2.5") == 1  # only L's record
     assert value_graph(L, grads={L: 1.0}, current=L).to_string().count("penwidth=2.5") == 5
+
+
+def _declared(text):
+    """Value-node names in the order the DOT text declares them (first field of each record)."""
+    g = _parse(text)
+    return [n.get("label").strip('"').split(" | ")[0] for n in g.get_nodes()
+            if n.get("shape") == "record"]
+
+
+def test_nodes_are_declared_in_reading_order(lecture_graph):
+    # Graphviz stacks a rank's nodes top to bottom in declaration order: the inputs must come as
+    # typed (a, b, c, f), not in the engine's topological order (f, c, b, a: drawn upside down)
+    L, a, b, e = map(lecture_graph().get, ("L", "a", "b", "e"))
+    text = value_graph(L).to_string()
+    assert _declared(text) == ["a", "b", "e", "c", "d", "f", "L"]
+    assert _parse(text).get("ordering") == "in"  # each op keeps its operands in order (a above b)
+    x1, x2, w1, w2 = (Value(v, label=k) for k, v in (("x1", 2.0), ("x2", 0.0), ("w1", -3.0), ("w2", 1.0)))
+    n = x1 * w1 + x2 * w2
+    n.label = "n"
+    leaves = [s for s in _declared(value_graph(n).to_string()) if s in {"x1", "x2", "w1", "w2"}]
+    assert leaves == ["x1", "w1", "x2", "w2"]  # as in x1·w1 + x2·w2
+
+
+def test_node_ids_follow_reading_order_and_survive_deep_graphs(lecture_graph):
+    L, a, b, e = map(lecture_graph().get, ("L", "a", "b", "e"))
+    ids = node_ids(L)
+    assert ids[a] == "v0" and ids[b] == "v1" and ids[L] == "v6"
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(20_000):  # iterative: no RecursionError
+        y = y + 1.0
+    ids = node_ids(y)
+    assert ids[x] == "v0" and len(ids) == 40_001

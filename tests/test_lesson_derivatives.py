@@ -1,5 +1,6 @@
 """micrograd/lessons/derivatives.py: the catalogue, the comparison numbers, the error curves, the figures."""
 
+import json
 import math
 
 import numpy as np
@@ -21,12 +22,16 @@ EXACT = {
 }
 
 
-def test_catalogue_has_the_issue_functions_in_order():
-    assert [c.key for c in lesson.CATALOGUE] == [
-        "square", "cubic", "sin", "tanh", "exp", "inverse", "sigmoid", "custom"
-    ]
-    assert lesson.DEFAULT_KEY == "square" and lesson.DEFAULT_X == 3.0
-    assert lesson.LOG10_H_OPTIONS[0] == -15 and lesson.LOG10_H_OPTIONS[-1] == 0
+def test_catalogue_lists_the_hand_derived_functions_in_order_then_custom():
+    # every built-in entry has its hand-derived f, f' in EXACT (checked below), in the README's order
+    assert [c.key for c in lesson.CATALOGUE] == [*EXACT, "custom"]
+    # the page opens on the home page's example: f(x) = x^2 at 3, f = 9, f' = 6
+    from micrograd.lessons.tour import tour
+
+    r = tour()
+    assert lesson.make_function(lesson.DEFAULT_KEY).value_and_grad(lesson.DEFAULT_X) == (r["f"], r["dfdx"]) == (9, 6)
+    # h runs from 1e-15 to 1, as the README says
+    assert 10 ** lesson.LOG10_H_OPTIONS[0] == pytest.approx(1e-15) and 10 ** lesson.LOG10_H_OPTIONS[-1] == 1
     assert lesson.DEFAULT_LOG10_H in lesson.LOG10_H_OPTIONS
 
 
@@ -127,19 +132,22 @@ def test_error_curves_square_central_has_no_truncation_error():
     assert curves.d2 == pytest.approx(2.0, rel=1e-6)
     # forward: truncation is exactly h (f''/2 h = h); at h = 1 the error is 1
     assert curves.forward_error[-1] == 1.0
-    # the forward best h is near sqrt(2 eps s / |f''|) with s = 9: 4.5e-8
-    assert curves.predicted_forward_h == pytest.approx(math.sqrt(2 * 2.220446049250313e-16 * 9 / 2), rel=1e-5)
+    # the forward best h is near sqrt(2 eps s / |f''|) with s = |f(3)| = 9 and f'' = 2: 4.5e-8
+    # (Nocedal & Wright, Numerical Optimization, 2nd ed., section 8.1)
+    eps = float(np.finfo(np.float64).eps)
+    assert curves.predicted_forward_h == pytest.approx(math.sqrt(2 * eps * 9 / 2), rel=1e-5)
     assert 4.5e-9 < curves.best_forward_h < 4.5e-7
     # round-off dominates at tiny h: the error there is far above the best
     assert curves.forward_error[0] > 1e5 * curves.best_forward_error
 
 
-@pytest.mark.parametrize(
-    "dtype,fwd,cen",
-    [("float64", 2.107e-08, 8.733e-06), ("float32", 4.883e-04, 7.098e-03)],
-)
-def test_error_curves_exp_best_h_matches_theory(dtype, fwd, cen):
-    # exp at 1: f = f'' = f''' = e, s = e: h* = sqrt(2 eps) forward, (3 eps)^(1/3) central
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_error_curves_exp_best_h_matches_theory(dtype):
+    # exp at 1: f = f'' = f''' = e, s = e. Truncation |f''| h / 2 against round-off eps s / h gives
+    # h* = sqrt(2 eps) forward; |f'''| h^2 / 6 against eps s / h gives (3 eps)^(1/3) central
+    # (Nocedal & Wright, Numerical Optimization, 2nd ed., section 8.1). float64: 2.1e-8 and 8.7e-6.
+    eps = float(np.finfo(dtype).eps)
+    fwd, cen = math.sqrt(2 * eps), (3 * eps) ** (1 / 3)
     curves = lesson.error_curves(lesson.make_function("exp"), 1.0, dtype)
     assert curves.predicted_forward_h == pytest.approx(fwd, rel=1e-3)
     assert curves.predicted_central_h == pytest.approx(cen, rel=1e-3)
@@ -208,13 +216,13 @@ def test_error_figure():
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     names = [t.name for t in fig.data]
     assert names[:2] == ["forward difference", "central difference"]
-    o1 = next(t for t in fig.data if t.name.startswith("truncation O(h)"))
-    o2 = next(t for t in fig.data if t.name.startswith("truncation O(h²)"))
-    ro = next(t for t in fig.data if t.name.startswith("round-off"))
+    o1 = _trace(fig, "truncation O(h)")
+    o2 = _trace(fig, "O(h²) slope only")  # x^2 has no h^2 term: a reference slope, labelled so
+    ro = _trace(fig, "round-off ε·s/h")
     hs = np.asarray(o1.x)
     assert np.allclose(o1.y, 1.0 * hs, rtol=1e-6)  # |f''|/2 = 1 for x^2
-    assert "f''' ≈ 0" in o2.name  # x^2 has no h^2 term: a reference slope, labelled so
-    assert np.allclose(ro.y, 2.220446049250313e-16 * 9 / hs)
+    assert "f''' ≈ 0" in o2.meta["description"] and "f''' ≈ 0" in lesson.guides_caption(curves)
+    assert np.allclose(ro.y, np.finfo(np.float64).eps * 9 / hs)  # eps * |f(3)| / h
     cur = _trace(fig, "current h")
     assert list(cur.x) == [cmp.h, cmp.h]
     assert cur.y[0] == pytest.approx(cmp.forward_error)
@@ -224,7 +232,7 @@ def test_error_figure():
     central = _trace(fig, "central difference")
     assert [y is None for y in central.y] == [e == 0 for e in curves.central_error]
     assert central.y[-1] is None
-    zeros = _trace(fig, "error exactly 0 (drawn at the bottom)")
+    zeros = _trace(fig, "error = 0 (at bottom)")
     assert 1.0 in zeros.x and "central difference" in zeros.text
     exact = {float(h) for h, e in zip(curves.hs, curves.central_error, strict=True) if e == 0}
     exact |= {float(h) for h, e in zip(curves.hs, curves.forward_error, strict=True) if e == 0}
@@ -238,9 +246,14 @@ def test_readout_rows():
     assert [r["quantity"] for r in rows] == [
         "f(x)", "analytic f'(x)", "forward difference", "central difference"
     ]
-    assert rows[0]["value"] == 9.0 and rows[1]["value"] == 6.0
-    assert rows[2]["value"] == 6.5 and rows[2]["abs error"] == 0.5
-    assert rows[3]["value"] == 6.0 and rows[3]["abs error"] == 0.0
+    assert rows[0]["value"] == "9" and rows[1]["value"] == "6"
+    assert rows[2]["value"] == "6.5" and rows[2]["abs error"] == "5.000e-01"
+    assert rows[3]["value"] == "6" and rows[3]["abs error"] == "0.000e+00"
+    # no error for f(x) and the reference itself: a dash, never the word None
+    assert [r["abs error"] for r in rows[:2]] == ["–", "–"] and [r["rel error"] for r in rows[:2]] == ["–", "–"]
+    # a difference that needs f outside its domain says so (log at 0.5 - 1)
+    rows = lesson.readout_rows(lesson.compare(lesson.make_function("custom", "log(x)"), 0.5, 1.0))
+    assert rows[3]["value"] == "undefined" and rows[3]["abs error"] == "undefined"
 
 
 def test_convergence_rows():
@@ -253,3 +266,66 @@ def test_convergence_rows():
     errs = [r["forward error"] for r in rows]
     assert errs[1] == pytest.approx(0.1, rel=1e-9)
     assert min(errs) < 1e-6 and errs[-1] > 100 * min(errs)
+
+
+def test_error_figure_legend_fits_below_and_both_ends_are_whole():
+    fn = lesson.make_function("square")  # x²: exact zeros too, so all 8 entries are there
+    cmp = lesson.compare(fn, 3.0, 1.0)  # the current h at the right end
+    curves = lesson.error_curves(fn, 3.0)
+    spec = json.loads(lesson.error_figure(curves, cmp).to_json())
+    legend = spec["layout"]["legend"]
+    assert legend["orientation"] == "h" and legend["yanchor"] == "top" and legend["y"] < 0  # below the plot
+    shown = [t["name"] for t in spec["data"] if t.get("showlegend", True)]
+    assert len(shown) == 8  # this case has every entry, "error = 0" included
+    # two entries per row, each within half of the ~440 px the plot gets beside the other at 1366 px
+    # (about 40 px of symbol and 5.5 px per character at font size 11)
+    assert legend["entrywidthmode"] == "fraction" and legend["entrywidth"] == 0.5
+    assert legend["font"]["size"] <= 11 and all(40 + 5.5 * len(n) <= 200 for n in shown), shown
+    rows = -(-len(shown) // 2)
+    assert rows * 21 <= 0.2 * spec["layout"]["height"]  # the legend takes at most a fifth of the figure
+    lo, hi = spec["layout"]["xaxis"]["range"]  # log10 units
+    assert lo <= -15.3 and hi >= 0.3  # h = 1e-15 and h = 1 with a margin, not on the edge
+    assert 1.0 in next(t for t in spec["data"] if t["name"] == "current h")["x"]
+
+
+@pytest.mark.parametrize("text", ["x/0", "1/(x-x)", "log(-1) + x", "1e300*1e300*x"])
+def test_a_failure_that_does_not_depend_on_x_says_change_the_expression(text):
+    fn = lesson.make_function("custom", text)
+    with pytest.raises(EvaluationError) as ei:
+        lesson.compare(fn, 3.0, 1e-3)
+    msg = lesson.failure_message(ei.value, "custom", text, 3.0, "float64")
+    assert "slider cannot help" in msg and msg.endswith("change the expression.")
+    assert "Move the x slider" not in msg and "Change the values" not in msg
+
+
+@pytest.mark.parametrize("text,x,near", [("1/(x-3)", 3.0, 3.05), ("log(x-3)", 3.0, 3.05), ("log(x)", -1.0, 0.05),
+                                         ("exp(1000*x)", 3.0, 0.7)])
+def test_a_failure_at_this_x_names_the_nearest_x_that_works(text, x, near):
+    fn = lesson.make_function("custom", text)
+    with pytest.raises(EvaluationError) as ei:
+        lesson.compare(fn, x, 1e-3)
+    msg = lesson.failure_message(ei.value, "custom", text, x, "float64")
+    assert f"Move the x slider (f is {'finite' if 'exp' in text else 'defined'} at x = {near:g}" in msg, msg
+    lesson.compare(fn, near, 1e-3)  # and it really works there
+    assert msg.endswith(".")
+
+
+def test_float32_overflow_everywhere_suggests_float64():
+    text = "exp(100 + x - x)"  # e^100: finite in float64, overflows float32 at every x
+    fn = lesson.make_function("custom", text)
+    with pytest.raises(EvaluationError) as ei:
+        lesson.compare(fn, 3.0, 1e-3, "float32")
+    msg = lesson.failure_message(ei.value, "custom", text, 3.0, "float32")
+    assert msg.startswith("f(x) overflows float32 at x = 3")
+    assert "moving x cannot help" in msg and "switch to float64" in msg and msg.endswith(".")
+
+
+@pytest.mark.parametrize("text", ["y*x", "x + y", "2*pi*x"])
+def test_an_unknown_name_says_only_x_is_a_variable(text):
+    with pytest.raises(ExpressionError) as ei:
+        lesson.make_function("custom", text)
+    name = ei.value.text
+    msg = lesson.failure_message(ei.value, "custom", text, 3.0, "float64")
+    assert "only x is a variable here" in msg and f"replace {name} by a number or by x." in msg
+    assert "give it a value" not in msg
+    assert ei.value.column == text.index(name) + 1

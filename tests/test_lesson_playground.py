@@ -1,4 +1,4 @@
-"""Tests for micrograd/lessons/playground.py: config, presets, URL, figures and export."""
+"""Tests for micrograd/lessons/playground.py (config, presets, URL, export) and the scenes of its live views."""
 
 import csv
 import dataclasses
@@ -7,14 +7,14 @@ import json
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd.engine import Value
+from micrograd.functional import data_loss
 from micrograd.lessons import playground as pg
-from micrograd.train import numpy_loss
+from micrograd.lessons import playground_paint as pp
 
 
 @pytest.fixture(scope="module")
@@ -134,86 +134,101 @@ def test_batch_options():
     assert pg.batch_options(300)[-2:] == [256, 0]
 
 
-# --- figures ---
+# --- the live views' scenes (micrograd/lessons/playground_paint.py; the boundary: tests/test_paint.py) ---
 
-def test_boundary_grid_and_scores_match_the_value_forward(trained):
-    fig = go.Figure(pg.boundary_figure(trained))
-    heat = fig.data[0]
-    assert heat.type == "heatmap" and len(heat.x) == 100 and len(heat.y) == 100
-    z = np.asarray(heat.z)
-    assert z.shape == (100, 100)
+def _layer(scene, name):
+    return next(lay for lay in scene["layers"] if lay.get("name") == name)
+
+
+def _line_points(line):
+    """A scene line's points as [(x, y), ...], across its gaps."""
+    return [(p[i], p[i + 1]) for p in line["paths"] for i in range(0, len(p), 2)]
+
+
+def test_boundary_scores_match_the_value_forward(trained):
+    xs, ys, Z = pp.boundary_scores(trained)
+    assert xs.shape == ys.shape == (100,) and Z.shape == (100, 100)
     X_all = np.vstack([trained.X_train, trained.X_test])
-    assert heat.x[0] == pytest.approx(X_all[:, 0].min() - 0.5) and heat.y[-1] == pytest.approx(
-        X_all[:, 1].max() + 0.5)
+    assert xs[0] == pytest.approx(X_all[:, 0].min() - 0.5) and ys[-1] == pytest.approx(X_all[:, 1].max() + 0.5)
     for i, j in [(0, 0), (37, 81), (99, 50)]:  # row i is y, column j is x
-        score = trained.model([Value(float(heat.x[j])), Value(float(heat.y[i]))]).data
-        assert z[i, j] == pytest.approx(np.clip(score, -1.5, 1.5), abs=1e-6)  # float32 on the wire
-    assert heat.zmid is None and (heat.zmin, heat.zmax) == (-1.5, 1.5)  # symmetric: 0 is the middle colour
+        score = trained.model([Value(float(xs[j])), Value(float(ys[i]))]).data
+        assert Z[i, j] == pytest.approx(score, abs=1e-12)
 
 
-def test_boundary_discretize_and_test_points(trained):
-    fig = go.Figure(pg.boundary_figure(trained, discretize=True, show_test=True))
-    assert set(np.unique(np.asarray(fig.data[0].z))) <= {-1.5, 1.5}
-    names = [t.name for t in fig.data]
-    assert {"train +1", "train -1", "test +1", "test -1"} <= set(names)
-    test_pos = fig.data[names.index("test +1")]
-    train_pos = fig.data[names.index("train +1")]
-    assert test_pos.marker.symbol.endswith("-open") and not train_pos.marker.symbol.endswith("-open")
-    n_test_pos = int(np.sum(trained.y_test == 1))
-    assert len(test_pos.x) == n_test_pos
-    assert "test +1" not in [t.name for t in go.Figure(pg.boundary_figure(trained, show_test=False)).data]
-
-
-def test_curves_figure_plots_the_history(trained):
-    fig = go.Figure(pg.curves_figure(trained.history, "hinge"))
-    by = {t.name: t for t in fig.data}
-    assert set(by) == {"train loss", "test loss", "train accuracy", "test accuracy"}
-    assert list(by["train loss"].y) == trained.history["train_loss"]
-    assert list(by["test accuracy"].x) == trained.history["step"] and by["test accuracy"].yaxis == "y2"
+def test_curves_scene_plots_the_history(trained):
+    scene = pp.curves_scene(trained.history, "hinge")
+    names = [lay["name"] for lay in scene["layers"]]
+    assert names == ["train loss", "test loss", "train accuracy", "test accuracy"]
+    assert [v[0] for v in scene["legend"]] == names
+    pts = _line_points(_layer(scene, "train loss"))
+    assert [x for x, _ in pts] == trained.history["step"]
+    np.testing.assert_allclose([y for _, y in pts], trained.history["train_loss"], atol=5e-5)
     # independent check of the last point: numpy loss of the current weights
     s = trained.model.predict(trained.X_test)
-    assert by["test loss"].y[-1] == pytest.approx(numpy_loss(s, trained.y_test, "hinge"))
+    assert _line_points(_layer(scene, "test loss"))[-1][1] == pytest.approx(
+        data_loss(s, trained.y_test, "hinge"), abs=5e-5)
+    # accuracy is mapped onto the loss axis: 0% at the bottom tick "0%", 100% at the tick "100%"
+    ticks = dict((text, y) for y, text in scene["y2"]["ticks"])
+    acc = _line_points(_layer(scene, "test accuracy"))[-1][1]
+    frac = (acc - ticks["0%"]) / (ticks["100%"] - ticks["0%"])
+    assert frac == pytest.approx(trained.history["test_acc"][-1], abs=1e-4)
     no_test = {k: v for k, v in trained.history.items()}
     no_test["test_loss"] = [math.nan] * len(no_test["step"])
-    assert len(go.Figure(pg.curves_figure(no_test)).data) == 2
+    assert len(pp.curves_scene(no_test)["layers"]) == 2
 
 
-def test_network_figure_edges_and_hover(trained):
-    fig = go.Figure(pg.network_figure(trained, "weight"))
-    hover = next(t for t in fig.data if t.name == "edges")
-    assert len(hover.x) == 2 * 8 + 8 * 8 + 8  # one hover point per weight
+def test_curves_scene_stays_small_for_a_long_history():
+    tr = pg.build_trainer(pg.PlaygroundConfig(hidden=(2,)))
+    tr.run(1000)
+    scene = pp.curves_scene(tr.history, tr.loss, current=tr.current)
+    assert all(len(p) // 2 <= 200 for lay in scene["layers"] for p in lay["paths"])
+    assert _line_points(_layer(scene, "train loss"))[-1][0] == tr.step_count  # the last point is always drawn
+    assert len(json.dumps(scene, separators=(",", ":"))) <= 10 * 1024
+
+
+def _edges(scene):
+    return [lay for lay in scene["layers"] if lay.get("name", "").startswith("edges")]
+
+
+def test_network_scene_edges_and_hover(trained):
+    scene = pp.network_scene(trained, "weight")
+    tips = _layer(scene, "edge tips")["tips"]
+    assert len(tips) == 2 * 8 + 8 * 8 + 8  # one hover spot per weight
     w0 = trained.model.layers[0].neurons[0].w[0]
-    assert f"= {w0.data:.4g}" in hover.hovertext[0] and f"∂L/∂w = {w0.grad:.4g}" in hover.hovertext[0]
+    assert f"= {w0.data:.3g}" in tips[0] and f"∂L/∂w = {w0.grad:.3g}" in tips[0]
     # the largest |w| is drawn in the widest line, with its sign's colour
     ws = [(abs(w.data), w.data) for layer in trained.model.layers for n in layer.neurons for w in n.w]
     big = max(ws)[1]
-    lines = [t for t in fig.data if t.mode == "lines"]
-    colour = pg.PURPLE if big >= 0 else pg.ORANGE
-    assert max(t.line.width for t in lines if t.line.color == colour) == max(t.line.width for t in lines)
-    assert sum(len(t.x) for t in lines) == 3 * len(hover.x)  # x0, x1, None per edge
-    nodes = next(t for t in fig.data if t.name == "nodes")
-    assert len(nodes.x) == 2 + 8 + 8 + 1
+    edges = _edges(scene)
+    sign = "edges +" if big >= 0 else "edges -"
+    widest = max(lay["width"] for lay in edges)
+    assert max(lay["width"] for lay in edges if lay["name"] == sign) == widest
+    assert all(lay["color"][:7] == (pg.PURPLE if lay["name"] == "edges +" else pg.ORANGE)
+               for lay in edges if lay["level"] >= 0)
+    assert sum(len(lay["paths"]) for lay in edges) == len(tips)  # one segment per edge
+    nodes = [lay for lay in scene["layers"] if lay.get("name") == "nodes"]
+    assert sum(len(lay["tips"]) for lay in nodes) == 2 + 8 + 8 + 1
+    assert [t[1] for t in scene["x"]["ticks"]] == ["inputs", "hidden 1", "hidden 2", "output"]
 
 
 def test_network_gradient_view_uses_the_gradients():
     tr = pg.build_trainer(pg.PlaygroundConfig(hidden=(3,)))
     tr.step()
     grads = [w.grad for layer in tr.model.layers for n in layer.neurons for w in n.w]
-    fig = go.Figure(pg.network_figure(tr, "gradient"))
-    lines = [t for t in fig.data if t.mode == "lines"]
+    scene = pp.network_scene(tr, "gradient")
+    edges = _edges(scene)
     big = max(grads, key=abs)
-    colour = pg.PURPLE if big >= 0 else pg.ORANGE
-    assert max(t.line.width for t in lines if t.line.color == colour) == max(t.line.width for t in lines)
+    sign = "edges +" if big >= 0 else "edges -"
+    assert max(lay["width"] for lay in edges if lay["name"] == sign) == max(lay["width"] for lay in edges)
     # edges in the thinnest coloured width class have the small gradients: 0 < |g| < 1/6 of the largest
-    coloured = [t for t in lines if t.line.color != pg.ZERO_GREY]
-    thin = min(t.line.width for t in coloured)
-    n_thin = sum(len(t.x) // 3 for t in coloured if t.line.width == thin)
+    coloured = [lay for lay in edges if lay["level"] >= 0]
+    n_thin = sum(len(lay["paths"]) for lay in coloured if lay["level"] == 0)
     assert n_thin == sum(0 < abs(g) < abs(big) / 6 for g in grads)
-    n_zero = sum(len(t.x) // 3 for t in lines if t.line.color == pg.ZERO_GREY)
+    n_zero = sum(len(lay["paths"]) for lay in edges if lay["level"] < 0)
     assert n_zero == sum(g == 0 for g in grads)
-    assert "∂L/∂w" in fig.layout.title.text
+    assert "∂L/∂w" in scene["title"]
     with pytest.raises(ValueError, match="unknown view"):
-        go.Figure(pg.network_figure(tr, "activation"))
+        pp.network_scene(tr, "activation")
 
 
 def test_dead_relu_detection():
@@ -226,12 +241,12 @@ def test_dead_relu_detection():
     assert dead[0].tolist() == [True, False]
     tr.step()
     assert n0.w[0].grad == 0.0 and n0.b.grad == 0.0  # a dead unit gets no gradient
-    nodes = next(t for t in go.Figure(pg.network_figure(tr)).data if t.name == "nodes")
-    assert "dead ReLU" in nodes.hovertext[2] and "dead" not in nodes.hovertext[3]
+    tips = [t for lay in pp.network_scene(tr)["layers"] if lay.get("name") == "nodes" for t in lay["tips"]]
+    unit = {t.split(":")[0]: t for t in tips}
+    assert "dead ReLU" in unit["hidden layer 1, unit 1"] and "dead" not in unit["hidden layer 1, unit 2"]
     # its incoming edges get no gradient: dotted grey in the gradient view
-    grey = [t for t in go.Figure(pg.network_figure(tr, "gradient")).data
-            if t.mode == "lines" and t.line.color == pg.ZERO_GREY]
-    assert len(grey) == 1 and len(grey[0].x) >= 3 * 2
+    grey = [lay for lay in _edges(pp.network_scene(tr, "gradient")) if lay["level"] < 0]
+    assert len(grey) == 1 and len(grey[0]["paths"]) >= 2 and grey[0]["color"].startswith(pg.ZERO_GREY)
     tanh = pg.build_trainer(pg.PlaygroundConfig(hidden=(2,)))
     assert not pg.dead_units(tanh)[0].any()
 
@@ -271,14 +286,6 @@ def test_divergence_message():
     assert msg.startswith(f"loss diverged at step {tr.diverged_at}: lower the learning rate")
 
 
-def test_hollow_test_points_keep_their_class_colour():
-    tr = pg.build_trainer(pg.PlaygroundConfig())
-    fig = pg.boundary_figure(tr, show_test=True)
-    test_traces = [t for t in fig["data"] if t.get("name", "").startswith("test")]
-    assert {t["name"]: t["marker"]["color"] for t in test_traces} == {"test +1": pg.PURPLE, "test -1": pg.ORANGE}
-    assert all(t["marker"]["symbol"].endswith("-open") for t in test_traces)
-
-
 def test_after_divergence_the_loss_axis_stays_readable_and_the_export_names_the_restored_step():
     tr = pg.build_trainer(pg.preset_config("learning rate too high"))
     for _ in range(400):
@@ -286,11 +293,191 @@ def test_after_divergence_the_loss_axis_stays_readable_and_the_export_names_the_
         if tr.diverged_at is not None:
             break
     assert tr.diverged_at is not None and tr.restored_step is not None
-    history = tr.history["train_loss"]
+    history = tr.diverged_history["train_loss"]  # the undone run, still drawn (the guard went back)
     finite = [v for v in history if math.isfinite(v)]
     assert max(finite) > 1e6 * finite[0]  # the spike that used to flatten the chart
-    top = pg.curves_figure(tr.history, tr.loss)["layout"]["yaxis"]["range"][1]
-    assert top == pytest.approx(10 * finite[0] * 1.05)
+    scene = pp.curves_scene(tr.history, tr.loss, diverged=tr.diverged_history)
+    lo, hi = scene["y"]["range"]
+    ys = [y for lay in scene["layers"] if "loss" in lay["name"] or "diverged" in lay["name"]
+          for _, y in _line_points(lay)]
+    assert scene["log"] and lo <= min(ys) and max(ys) <= hi  # every decade shown, none cut off
     doc = json.loads(pg.weights_json(tr))
-    assert doc["step"] == tr.step_count and doc["weights_from_step"] == tr.restored_step
-    assert f"weights of step {tr.restored_step}" in pg.boundary_figure(tr)["layout"]["title"]["text"]
+    assert doc["step"] == tr.step_count == doc["weights_from_step"] == tr.restored_step
+    assert pp.boundary_scene(tr)["title"] == f"Decision boundary at step {tr.restored_step}"
+
+
+# --- a URL is untrusted input: decode_query never raises, -0 is 0, notices are short plain text ---
+
+_URL_TEXT = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(["-0", "-0.0", "-0e0", "nan", "-nan", "inf", "-inf", "1e308", "-1e308", "9" * 400, "1e-400",
+                     "", " ", "all", "none", "8--8", "16-16-16-16", "0x10", "1_0", "８", "∞", "true", "<b>"]),
+    st.floats().map(repr), st.integers().map(str),
+)
+_URL_VALUES = st.one_of(_URL_TEXT, st.lists(_URL_TEXT, max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.one_of(st.sampled_from(sorted(pg.QUERY_NAMES.values())), st.text(max_size=50)),
+                       _URL_VALUES, max_size=8))
+def test_decode_query_never_raises_and_gives_a_usable_configuration(params):
+    from micrograd.data import make_dataset, split
+
+    cfg, notices = pg.decode_query(params)
+    for f in dataclasses.fields(cfg):
+        value = getattr(cfg, f.name)
+        assert pg.is_valid(f.name, value), (f.name, value)
+        if isinstance(value, float):
+            assert math.copysign(1, value) == 1, f.name  # never -0.0
+    assert cfg.batch_size in pg.batch_options(cfg.n_points)
+    assert all(isinstance(n, str) and len(n) < 300 for n in notices)  # keys and values quoted cut to 40
+    back, again = pg.decode_query(pg.encode_query(cfg))
+    assert again == [] and pg.encode_query(back) == pg.encode_query(cfg)  # the rewritten link is clean
+    X, y = make_dataset(cfg.dataset, cfg.n_points, cfg.noise, cfg.seed)  # -0 noise used to raise here
+    split(X, y, cfg.test_fraction, cfg.seed)
+
+
+@pytest.mark.parametrize("zero", ["-0", "-0.0", "-0e0", " -0 "])
+def test_negative_zero_in_a_url_is_zero(zero):
+    cfg, notices = pg.decode_query({"noise": zero, "test": zero, "mom": zero, "l2": zero})
+    assert notices == []
+    for v in (cfg.noise, cfg.test_fraction, cfg.momentum, cfg.l2):
+        assert v == 0 and math.copysign(1, v) == 1
+    assert pg.encode_query(cfg)["noise"] == "0"
+    assert pg.encode_query(cfg.replace(noise=-0.0))["noise"] == "0"
+
+
+def test_url_notices_quote_at_most_40_characters_and_read_well():
+    _, notices = pg.decode_query({"k" * 5000: "1", "data": "x" * 5000, "seed": "1e308", "n": "nan",
+                                  "layers": "9" * 5000})
+    assert notices[0] == "Unknown URL parameter '" + "k" * 39 + "…' was ignored."
+    assert notices[1].startswith("URL parameter data='" + "x" * 39 + "…' must be one of moons, circles")
+    assert "seed='1e308' must be a whole number from 0 to 9999; using the default 0." in notices[2]
+    assert "n='nan' not a number; using the default 100." in notices[3]
+    assert "each layer needs a whole number of 1 to 16 neurons" in notices[4]  # not "Exceeds the limit"
+    assert max(len(n) for n in notices) < 200
+
+
+def test_notices_markdown_is_one_escaped_list():
+    assert pg.notices_markdown([]) == ""
+    md = pg.notices_markdown(["Unknown URL parameter '[x](http://h)' was ignored."] * 10)
+    head, _, body = md.partition("\n\n")
+    lines = body.split("\n")
+    assert len(lines) == 9 and lines[-1] == "- and 2 more parameters ignored"
+    assert lines[0] == r"- Unknown URL parameter \'\[x\]\(http\:\/\/h\)\' was ignored\."
+
+
+# --- issue 8: what the playground's figures show ---
+
+def _rgb(colour):
+    return [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+
+
+def _colour_at(scale, t):
+    """A plotly colorscale at t in [0, 1]: linear in RGB between the stops (as plotly.js draws it)."""
+    for (t0, c0), (t1, c1) in zip(scale, scale[1:], strict=False):
+        if t0 <= t <= t1:
+            f = 0.0 if t1 == t0 else (t - t0) / (t1 - t0)
+            return [a + f * (b - a) for a, b in zip(_rgb(c0), _rgb(c1), strict=True)]
+    raise ValueError(t)
+
+
+def _contrast(rgb1, rgb2):
+    """WCAG 2 contrast ratio of two sRGB colours (1 to 21)."""
+    def lum(rgb):
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted([lum(rgb1), lum(rgb2)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _confident_linear_trainer():
+    """A linear model on moons with its weights scaled up: most points sit deep in a region's colour."""
+    tr = pg.build_trainer(pg.PlaygroundConfig(hidden=(), test_fraction=0.3))
+    tr.run(40)
+    tr.model.set_parameter_values([100 * v for v in tr.model.parameter_values()])
+    return tr
+
+
+@pytest.mark.parametrize("discretize", [False, True])
+def test_test_points_contrast_with_the_region_under_them(discretize):
+    tr = _confident_linear_trainer()
+    scene = pp.boundary_scene(tr, discretize=discretize, show_test=True)
+    xs, ys, Z = pp.boundary_scores(tr)
+    r = pg.SCORE_RANGE[tr.loss]
+    scale = pg.CLASS_SCALE if discretize else pg.PUOR  # the colour under a point, from the scale itself
+    layers = scene["layers"]
+    worst = math.inf
+    own_region = 0
+    for label in ("+1", "-1"):
+        k = next(i for i, lay in enumerate(layers) if lay.get("tip") == f"test point, label {label}")
+        ring, disc = layers[k], layers[k - 1]  # the white disc is drawn just under the ring
+        assert disc["xy"] == ring["xy"] and "tip" not in disc
+        rings = [_rgb(c) for c in (ring["stroke"], disc["fill"], disc["stroke"])]
+        xy = np.array(ring["xy"]).reshape(-1, 2)
+        for x, y in xy:
+            zv = Z[np.abs(ys - y).argmin(), np.abs(xs - x).argmin()]
+            if (zv > 0) != (label == "+1"):
+                continue  # a misclassified point is on the other colour: visible anyway
+            own_region += 1
+            t = (np.sign(zv) * r + r) / (2 * r) if discretize else (np.clip(zv, -r, r) + r) / (2 * r)
+            back = _colour_at(scale, min(max(t, 0.0), 1.0))
+            worst = min(worst, max(_contrast(c, back) for c in rings))
+    assert own_region >= 10
+    assert worst >= 3.0  # WCAG 2.1 non-text contrast (1.4.11) for the best-contrasting ring of every point
+
+
+def test_accuracy_axis_shows_0_and_100_percent_inside_the_plot(trained):
+    scene = pp.curves_scene(trained.history, "hinge")
+    lo, hi = scene["y"]["range"]
+    ticks = {text: y for y, text in scene["y2"]["ticks"]}
+    span = hi - lo
+    # a 2 px line at 100% (or 0%) needs at least 1 px above it: >= 3% of the span on a ~250 px tall plot
+    assert (hi - ticks["100%"]) / span >= 0.03 and (ticks["0%"] - lo) / span >= 0.03
+
+
+def test_loss_axis_is_log_when_the_loss_explodes_and_linear_unclipped_otherwise(trained):
+    good = pp.curves_scene(trained.history, "hinge")
+    top = max(y for _, y in _line_points(_layer(good, "train loss")) + _line_points(_layer(good, "test loss")))
+    assert good["log"] is False and good["y"]["range"][0] == 0 and good["y"]["range"][1] >= top
+    h = {k: list(v) for k, v in trained.history.items()}
+    h["train_loss"][-1] = 1e305
+    bad = pp.curves_scene(h, "hinge")
+    assert bad["log"] and "log" in bad["y"]["label"] and bad["y"]["range"][1] >= 305
+    assert _line_points(_layer(bad, "train loss"))[-1][1] == pytest.approx(305)  # log10 on the log axis
+    assert any(text == "1e300" or text.startswith("1e") for _, text in bad["y"]["ticks"])
+
+
+def test_curves_end_at_the_current_step_and_say_so():
+    tr = pg.build_trainer(pg.PlaygroundConfig())
+    tr.history_cap = 16
+    tr.run(21)  # the history now records every other step: step 21 is not in it
+    assert tr.history["step"][-1] < tr.step_count == 21
+    scene = pp.curves_scene(tr.history, tr.loss, current=tr.current)
+    x, y = _line_points(_layer(scene, "train loss"))[-1]
+    assert x == 21 and y == pytest.approx(tr.current["train_loss"], abs=5e-5)
+    assert scene["title"].endswith("at step 21")
+    assert pp.network_scene(tr)["title"].startswith("Network at step 21:")
+
+
+def test_after_divergence_step_numbers_agree_and_the_csv_has_no_inf():
+    tr = pg.build_trainer(pg.preset_config("learning rate too high"))
+    tr.run(500)
+    assert tr.diverged_at is not None
+    k = tr.restored_step
+    assert pg.divergence_message(tr).startswith(f"loss diverged at step {tr.diverged_at}: lower the learning rate")
+    assert f"went back to step {k}" in pg.divergence_message(tr)
+    rows = list(csv.DictReader(io.StringIO(pg.history_csv(tr))))
+    assert int(rows[-1]["step"]) == k == tr.step_count
+    assert all(math.isfinite(float(r[f])) for r in rows for f in ("train_loss", "test_loss"))
+    assert float(rows[-1]["train_loss"]) == tr.current["train_loss"]
+    scene = pp.curves_scene(tr.history, tr.loss, current=tr.current, diverged=tr.diverged_history)
+    undone = _layer(scene, "diverged run (undone)")
+    assert max(y for _, y in _line_points(undone)) > 300 and scene["log"]  # log10 of the loss
+    # the red banner goes once the learning rate is lowered, and says what to do instead
+    tr.lr = 0.3
+    assert pg.divergence_message(tr) == ""
+    assert f"train on from step {k}" in pg.recovery_message(tr)
+    tr.step()
+    assert pg.recovery_message(tr) == "" and pg.divergence_message(tr) == ""
+    assert pp.curves_scene(tr.history, tr.loss)["log"] is False

@@ -6,6 +6,9 @@ forward pass written from the parameter list, and central finite differences.
 
 import math
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -62,6 +65,25 @@ def reference_forward(params, nin, nouts, activation, x):
 
 
 # --- structure -------------------------------------------------------------------------
+
+
+STDLIB_ONLY_SCRIPT = """
+import sys
+import micrograd.nn
+model = micrograd.nn.MLP(2, [3, 1], seed=0)
+model([0.5, -1.0]).backward()
+before = sorted(m for m in ("numpy", "micrograd.functional") if m in sys.modules)
+model.predict([[0.5, -1.0]])
+print(before, "numpy" in sys.modules)
+"""
+
+
+def test_nn_needs_only_the_standard_library_until_predict_is_called():
+    # a fresh interpreter, so nothing imported by other tests is already loaded
+    proc = subprocess.run([sys.executable, "-c", STDLIB_ONLY_SCRIPT], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["[]", "True"]
 
 
 def test_parameter_count_matches_the_original_demo():

@@ -1,10 +1,15 @@
 """AppTest of app_pages/computation_graph.py: presets, stepping, the slider, the custom expression,
 bad input and the nudge check. Values asserted are the hand-derived ones of the lecture."""
 
+import re
+
 import pytest
+from conftest import shown_text
 from streamlit.testing.v1 import AppTest
 
-from micrograd.lessons import backprop as bp
+from micrograd.lessons import computation_graph as cg
+from micrograd.lessons import presets
+from micrograd.text import md_escape
 
 PAGE = "app_pages/computation_graph.py"
 
@@ -21,22 +26,34 @@ def _dot(at):
     return at.get("graphviz_chart")[0].proto.spec
 
 
+def _table(at):
+    """The per-node table as the page shows it (its cells are escaped Markdown)."""
+    return at.table[0].value.map(shown_text)
+
+
+def _step(at):
+    """The step the page says it shows: N of "**Step N of M.**" in its info banner."""
+    found = [m for i in at.info if (m := re.match(r"\*\*Step (\d+) of (\d+)\.\*\*", i.value))]
+    assert len(found) == 1, [i.value for i in at.info]
+    return int(found[0].group(1))
+
+
 def _grads(at):
-    df = at.dataframe[0].value
+    df = _table(at)
     return dict(zip(df["node"], df["grad"], strict=True))
 
 
 def test_lecture_step_through_to_the_end():
     at = _app()
-    assert at.session_state["cg_pos"] == 0
+    assert _step(at) == 0
     assert "Forward pass done" in at.info[0].value
     assert _dot(at).count("grad ?") == 7  # nothing reached yet
     at.button(key="cg_next").click().run()  # seed
     at.button(key="cg_next").click().run()  # L
     at.button(key="cg_next").click().run()  # d
     assert not at.exception
-    assert at.session_state["cg_pos"] == 3 and at.slider(key="cg_slider").value == 3
-    cap = at.info[0].value
+    assert _step(at) == 3 and at.slider(key="cg_slider").value == 3
+    cap = shown_text(at.info[0].value)
     assert "Node **d** (+)" in cap and "upstream gradient dL/dd = −2" in cap
     assert "**e** receives 1 × −2 = −2" in cap
     dot = _dot(at)
@@ -44,7 +61,7 @@ def test_lecture_step_through_to_the_end():
     g = _grads(at)
     assert g["e"] == "−2" and g["c"] == "−2" and g["a"] == "?"
     at.button(key="cg_next").click().run()  # e: the last step
-    assert at.session_state["cg_pos"] == 4
+    assert _step(at) == 4
     assert at.button(key="cg_next").disabled
     g = _grads(at)
     assert g == {"L": "1", "d": "−2", "e": "−2", "a": "6", "b": "−4", "c": "−2", "f": "4"}
@@ -55,13 +72,13 @@ def test_lecture_step_through_to_the_end():
 def test_previous_reset_slider_and_end():
     at = _app()
     at.slider(key="cg_slider").set_value(3).run()
-    assert at.session_state["cg_pos"] == 3
+    assert _step(at) == 3
     at.button(key="cg_prev").click().run()
-    assert at.session_state["cg_pos"] == 2 and at.slider(key="cg_slider").value == 2
+    assert _step(at) == 2 and at.slider(key="cg_slider").value == 2
     at.button(key="cg_end").click().run()
-    assert at.session_state["cg_pos"] == 4
+    assert _step(at) == 4
     at.button(key="cg_reset").click().run()
-    assert at.session_state["cg_pos"] == 0 and at.slider(key="cg_slider").value == 0
+    assert _step(at) == 0 and at.slider(key="cg_slider").value == 0
     assert at.button(key="cg_prev").disabled
     assert not at.exception
 
@@ -76,10 +93,10 @@ def test_every_preset_resets_and_reaches_backward(key, expect):
     at.slider(key="cg_slider").set_value(2).run()
     at.selectbox(key="cg_preset").set_value(key).run()
     assert not at.exception
-    assert at.session_state["cg_pos"] == 0  # a new expression starts again
+    assert _step(at) == 0  # a new expression starts again
     at.button(key="cg_end").click().run()
-    last = len(bp.Walkthrough(bp.build(key)).steps) - 1
-    assert at.session_state["cg_pos"] == last
+    last = len(cg.Walkthrough(presets.build(key)).steps) - 1
+    assert _step(at) == last
     g = _grads(at)
     for name, val in expect.items():
         assert g[name] == val, name
@@ -97,7 +114,7 @@ def test_custom_expression_and_values():
     assert not at.exception
     g = _grads(at)
     assert g["a"] == "−2" and g["b"] == "−3"  # de/db = (b + 1) + (a + b)
-    df = at.dataframe[0].value
+    df = _table(at)
     assert dict(zip(df["node"], df["data"], strict=True))["L"] == "2"  # (2 - 3) * (-3 + 1)
 
 
@@ -127,7 +144,7 @@ def test_values_survive_a_bad_expression():
     at.text_input(key="cg_expr").input("x * y").run()
     assert not at.exception and not at.error
     assert at.number_input(key="cg_v_custom_x").value == 2.5
-    df = at.dataframe[0].value
+    df = _table(at)
     assert dict(zip(df["node"], df["data"], strict=True))["L"] == "2.5"  # x * y with y = 1
 
 
@@ -143,11 +160,44 @@ def test_nudge_check():
     assert m["L(a)"] == "-8"
 
 
+def test_nudge_difference_has_no_arrow():
+    # a metric delta draws an up/down arrow; |slope − gradient| has no direction
+    at = _app()
+    at.selectbox(key="cg_preset").set_value("neuron").run()
+    at.selectbox(key="cg_nudge_leaf").set_value("x1").run()
+    at.select_slider(key="cg_nudge_h").set_value(1e-3).run()
+    assert not at.exception
+    assert all(not x.proto.delta for x in at.metric)
+    m = {x.label: x.value for x in at.metric}
+    slope, grad = float(m["(o(x1 + h) − o(x1)) / h"]), float(m["do/dx1 from backward()"])
+    assert grad == pytest.approx(-1.5, abs=1e-9)  # do/dx1 = w1 (1 − o²) = −3 · 0.5
+    assert float(m["difference |slope − gradient|"]) == pytest.approx(abs(slope - grad), rel=0.02)
+    assert 1e-4 < abs(slope - grad) < 1e-2  # the forward difference's O(h) error at h = 1e-3
+
+
 def test_expression_without_inputs():
     at = _app()
     at.selectbox(key="cg_preset").set_value("custom").run()
     at.text_input(key="cg_expr").input("2 * 3").run()
     assert not at.exception and not at.error
     at.button(key="cg_end").click().run()
-    assert at.session_state["cg_pos"] == 1  # forward, seed: nothing else to do
+    assert _step(at) == 1  # forward, seed: nothing else to do
     assert any("no inputs to nudge" in i.value for i in at.info)
+
+
+def test_table_below_the_graph_shows_every_column_in_full():
+    # the table used to be an st.dataframe squeezed beside the graph: its upstream and local
+    # derivative columns were off screen even at 1920 px. Now a full-width st.table, which wraps.
+    at = _app()
+    at.selectbox(key="cg_preset").set_value("neuron").run()
+    at.slider(key="cg_slider").set_value(3).run()  # n = (x1*w1 + x2*w2) + b sends its gradient
+    assert not at.exception
+    assert not at.dataframe and len(at.table) == 1
+    df = at.table[0].value
+    assert list(df.columns) == ["node", "grad", "status", "op", "data", "upstream", "local derivatives"]
+    rows = {r["node"]: r for r in df.to_dict("records")}
+    shown = {r["node"]: r for r in _table(at).to_dict("records")}
+    assert shown["n"]["upstream"] == "do/dn = 0.5"
+    assert rows["n"]["local derivatives"] == md_escape("∂n/∂(x1*w1 + x2*w2) = 1;  ∂n/∂b = 1")  # shown literally
+    assert shown["n"]["local derivatives"] == "∂n/∂(x1*w1 + x2*w2) = 1; ∂n/∂b = 1"
+    assert rows["n"]["op"] == r"\+"  # a bare + would be drawn as a list bullet

@@ -1,7 +1,11 @@
 """AppTest of app_pages/manual_vs_auto.py: the chain rule next to backward() for every preset,
 the quiz, the buggy-engine switches, and a bad custom expression."""
 
+import math
+import re
+
 import pytest
+from conftest import shown_text
 from streamlit.testing.v1 import AppTest
 
 PAGE = "app_pages/manual_vs_auto.py"
@@ -54,8 +58,8 @@ def test_quiz_marks_answers_and_hints():
     marks = [m.value for m in at.markdown]
     assert marks.count(":green[:material/check_circle: right]") == 2
     assert ":red[:material/cancel: 4 is not right]" in marks
-    hints = [c.value for c in at.caption if c.value.startswith("Hint")]
-    assert hints == ["Hint: dL/db = dL/de · ∂e/∂b, and the local derivative ∂e/∂b = a = 2"]
+    hints = [shown_text(c.value) for c in at.caption if c.value.startswith("Hint")]
+    assert hints == ["Hint: dL/db = dL/de · ∂e/∂b, and the local derivative ∂e/∂b = a = 2 (e = a·b)"]
     at.text_input(key="mv_q_lecture_b").input("oops").run()
     assert not at.exception
     assert any("type a number" in m for m in (x.value for x in at.markdown))
@@ -130,3 +134,40 @@ def test_hidden_bug_message_matches_the_switch():
     assert not at.exception
     info = " ".join(i.value for i in at.info)
     assert "no tanh node" in info and "try the neuron" in info
+
+
+# every gradient at the presets' default values, derived by hand (neuron: do/dn = 1 − o² = 0.5)
+HAND_GRADS = {
+    "lecture": {"L": 1, "d": -2, "e": -2, "a": 6, "b": -4, "c": -2, "f": 4},
+    "neuron": {"o": 1, "n": 0.5, "x1*w1 + x2*w2": 0.5, "x1*w1": 0.5, "x2*w2": 0.5, "b": 0.5,
+               "x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0},
+}
+
+
+@pytest.mark.parametrize("key", sorted(HAND_GRADS))
+def test_quiz_hints_never_show_the_answer(key):
+    # dL/df = 4 used to be hinted as "∂L/∂f = d = 4"
+    at = _app()
+    at.selectbox(key="mv_preset").set_value(key).run()
+    at.toggle(key="mv_quiz").set_value(True).run()
+    for name in HAND_GRADS[key]:
+        at.text_input(key=f"mv_q_{key}_{name}").input("12345").run()  # wrong everywhere
+    assert not at.exception
+    boxes = [t.label.replace("\\", "") for t in at.text_input if t.key.startswith(f"mv_q_{key}_")]
+    hints = [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Hint: ")]
+    assert len(hints) == len(boxes) == len(HAND_GRADS[key])
+    for label, text in zip(boxes, hints, strict=True):
+        answer = HAND_GRADS[key][label.split("/d", 1)[1]]
+        shown = [float(t.replace("−", "-")) for t in re.findall(r"(?<![\w.′])[−-]?\d+(?:\.\d+)?(?![\w.])", text)]
+        assert not any(math.isclose(x, answer, abs_tol=1e-3) for x in shown), (label, text)
+    if key == "lecture":
+        assert "Hint: dL/df = ∂L/∂f, and the local derivative ∂L/∂f = d (L = d·f)" in hints
+
+
+def test_bug_section_title_counts_its_switches():
+    at = _app()
+    title = next(h.value for h in at.subheader if "classic bugs" in h.value)
+    words = {"two": 2, "three": 3, "four": 4}
+    count = next(words[w] for w in title.lower().split() if w in words)
+    switches = [t for t in at.toggle if t.key.startswith("mv_bug_")]
+    assert count == len(switches) == 3

@@ -1,6 +1,7 @@
 """The Tensor engine against central differences and against the scalar `Value` engine."""
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -275,7 +276,7 @@ def test_tensor_mlp_equals_scalar_mlp_outputs_and_gradients(activation, loss):
     X = RNG.normal(size=(12, 3))
     y = np.where(RNG.normal(size=12) > 0, 1, -1)
     s = MLP(3, [5, 4, 1], activation=activation, seed=3)
-    t = TensorMLP.from_scalar(s)
+    t = TensorMLP.from_mlp(s)
     scores_s = [s(x) for x in X.tolist()]
     total_s = SCALAR_LOSSES[loss](scores_s, y.tolist()) + scalar_l2(s.parameters(), 0.01)
     s.zero_grad()
@@ -322,7 +323,7 @@ def test_demo_run_100_steps_identical_on_both_engines():
     """The original demo (moons, MLP(2,[16,16,1]), hinge + 1e-4 L2, lr 1 - 0.9 k/100)."""
     X, y = demo_data()
     scalar = demo_model()
-    net = TensorMLP.from_scalar(demo_model())
+    net = TensorMLP.from_mlp(demo_model())
     params = net.parameters()
     scalar_losses, tensor_losses = [], []
     for k in range(100):
@@ -416,3 +417,108 @@ def test_relu_gives_plus_zero_for_negatives_and_zero_for_minus_inf():
     assert out.tolist() == [0.0, 0.0, 2.0]
     assert not np.signbit(out[:2]).any()  # +0.0, as Value.relu, not -0.0
     assert math.isnan(Tensor([math.nan]).relu().data[0])  # nan still passes through
+
+
+# --- the edges of the float range: the same points as the scalar engine ------------------
+
+
+def test_tensor_division_by_a_tiny_divisor_and_zero_over_it_have_exact_gradients():
+    # d/da ((a/b) g) = g / b; d/db = -g (a/b) / b: exact Fractions of the stored doubles
+    a, b = Tensor([1e-320, 0.0, 0.0]), Tensor([1e-310, 5e-324, 5e-324])
+    ((a / b) * np.array([1e-300, 1e-300, 1.0])).sum().backward()
+    assert math.isclose(a.grad[0], 1e10, rel_tol=1e-12)
+    assert math.isclose(a.grad[0], float(Fraction(1e-300) / Fraction(1e-310)), rel_tol=1e-15)
+    assert math.isclose(a.grad[1], float(Fraction(1e-300) / Fraction(5e-324)), rel_tol=1e-12)
+    assert a.grad[2] == math.inf  # 1 / 5e-324 = 2e323 is beyond the float range
+    want_b = float(-Fraction(1e-300) * Fraction(1e-320) / Fraction(1e-310) ** 2)
+    assert math.isclose(b.grad[0], want_b, rel_tol=1e-12), b.grad
+    assert b.grad[1:].tolist() == [0.0, 0.0]  # -(g / b) * (a / b) would be inf * 0 = nan at g = 1
+
+
+def test_tensor_division_gradients_are_exact_where_a_local_derivative_overflows():
+    # the scalar engine's points (test_engine.py): 1/b or a/b^2 is beyond the float range at each
+    x, y, g = zip((1.0, 1e-200, 1e-300), (1.0, 1e-200, 0.0), (-3.0, -1e-250, 1e-200), (1e-320, 1e-310, 1e-300),
+                  (1e-300, 5e-324, 1e-300), strict=True)
+    a, b = Tensor(x), Tensor(y)
+    (a / b).backward(np.array(g))
+    for i in range(len(x)):
+        fx, fy, fg = Fraction(x[i]), Fraction(y[i]), Fraction(g[i])
+        assert math.isclose(a.grad[i], float(fg / fy), rel_tol=1e-12), (i, a.grad[i])
+        assert math.isclose(b.grad[i], float(-fg * fx / fy**2), rel_tol=1e-12), (i, b.grad[i])
+
+
+def test_tensor_log_at_a_tiny_x_gives_the_exact_finite_gradient():
+    x = Tensor(1e-320)
+    (x.log() * 1e-300).backward()
+    assert math.isclose(float(x.grad), float(Fraction(1e-300) / Fraction(1e-320)), rel_tol=1e-12)
+
+
+def test_tensor_to_a_tensor_power_zero_gives_the_base_zero_gradient():
+    # x^0 = 1: d/dx = 0 exactly, also where x^-1 overflows (1e-310, 5e-324); d/dy = ln x
+    xs = [1e-310, 5e-324, 0.0, 2.0]
+    x, y = Tensor(xs), Tensor([0.0, 0.0, 0.0, 0.0])
+    (x**y).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert y.grad[3] == math.log(2.0) and math.isclose(y.grad[0], math.log(1e-310), rel_tol=1e-15)
+
+
+def test_tensor_relu_that_is_off_blocks_an_infinite_upstream():
+    # relu(x) ** 0.5 at x <= 0: the power sends inf, the relu sends 0 (PyTorch: 0), not inf * 0 = nan
+    x = Tensor([-1.0, 0.0, 4.0])
+    (x.relu() ** 0.5).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.25]
+    u = Tensor([1.0])
+    (u.relu() * math.inf).sum().backward()  # on: inf passes through
+    assert u.grad.tolist() == [math.inf]
+
+
+@pytest.mark.parametrize("ragged", [[[1, 2], [3]], [1.0, [2.0, 3.0]]])
+def test_ragged_lists_raise_the_documented_typeerror(ragged):
+    with pytest.raises(TypeError, match="real numbers"):
+        Tensor(ragged)
+
+
+def test_numbers_and_arrays_become_copied_constant_leaves():
+    """`2 * s`, `1 - y * s`: the constant is a leaf of the graph, copied, so changing the caller's
+    array after the forward pass does not change the gradient."""
+    y = np.array([1.0, -2.0])
+    s = Tensor([3.0, 4.0])
+    out = (1 - y * s).sum()
+    y[:] = 100.0
+    out.backward()
+    np.testing.assert_array_equal(s.grad, [-1.0, 2.0])  # d/ds of -(y s) with the y of the forward pass
+    const, prod = out.children[0].children
+    assert (const.op, const.data, prod.op) == ("", 1.0, "*")
+    with pytest.raises(TypeError, match="real numbers"):
+        s + 2**70  # too big for numpy's integers: the same TypeError as Tensor(2**70)
+
+
+def test_each_node_names_its_op_as_the_scalar_engine_does():
+    # one meaning per name: an op both engines have carries the Value engine's op name (the key of
+    # the notation table students see), computed here by the Value engine itself
+    a, b = Tensor([[1.0, 2.0]]), Tensor([[3.0], [4.0]])
+    v = Value(2.0)
+    shared = [(a + a, v + v), (a - a, v - v), (a * a, v * v), (a / a, v / v), (a**a, v**v), (-a, -v),
+              (a.exp(), v.exp()), (a.log(), v.log()), (a.tanh(), v.tanh()), (a.sigmoid(), v.sigmoid()),
+              (a.relu(), v.relu()), (a, v)]
+    assert [t.op for t, _ in shared] == [s.op for _, s in shared]
+    assert len({s.op for _, s in shared}) == len(shared)  # and no two ops share a name
+    # ops only the Tensor engine has (a power by a constant is one op for any constant: '**c')
+    only = {"**c": a**3, "@": a @ b, "sum": a.sum(), "mean": a.mean(), "reshape": a.reshape(2), "T": a.T,
+            "hinge": hinge_loss(a.reshape(2), [1, -1]), "l2": l2_penalty([a], 0.1)}
+    assert [t.op for t in only.values()] == list(only)
+    assert not set(only) & {s.op for _, s in shared}
+
+
+def test_tensor_mlp_from_mlp_copies_and_predict_is_the_graph_forward():
+    s = MLP(2, [3, 1], activation="sigmoid", seed=4)
+    t = TensorMLP.from_mlp(s)
+    X = RNG.normal(size=(6, 2))
+    np.testing.assert_array_equal(t.predict(X), t(X).data)
+    before = t.to_scalar_values()
+    s.parameters()[0].data += 1.0  # a copy: the scalar model changing leaves the TensorMLP alone
+    np.testing.assert_array_equal(t.to_scalar_values(), before)
+    with pytest.raises(ValueError, match=r"\(n, 2\)"):
+        t.predict(np.ones((3, 5)))
+    with pytest.raises(ValueError, match="unknown activation"):
+        TensorMLP(2, [3, 1], activation="gelu", seed=0)

@@ -84,7 +84,7 @@ def test_losses_match_torch(name):
 
 def test_demo_training_matches_torch_for_20_steps():
     X, y = demo_data()
-    net = TensorMLP.from_scalar(demo_model())
+    net = TensorMLP.from_mlp(demo_model())
     params = net.parameters()
     tp = [torch.tensor(p.data.copy(), requires_grad=True) for p in params]
     Xt = torch.tensor(X)
@@ -109,3 +109,23 @@ def test_demo_training_matches_torch_for_20_steps():
             for p, q in zip(params, tp, strict=True):
                 p.data -= lr * p.grad
                 q -= lr * q.grad
+
+
+# the edges of the float range: (f on Tensors and torch tensors alike, a, b, upstream d(root)/d(out))
+EDGES = [
+    ("tiny divisor", lambda a, b: a / b, [1e-320, 0.0, 0.0], [1e-310, 5e-324, 5e-324], [1e-300, 1e-300, 1.0]),
+    ("log tiny", lambda a, b: a.log() + b, [1e-320, 1.0], [0.0, 0.0], [1e-300, 1.0]),
+    ("x ** 0", lambda a, b: a**b, [1e-310, 5e-324, 0.0, 2.0], [0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]),
+    ("relu ** 0.5", lambda a, b: a.relu() ** 0.5 * b, [-1.0, 0.0, 4.0], [2.0, 2.0, 2.0], [1.0, 1.0, 1.0]),
+]
+
+
+@pytest.mark.parametrize("name,f,x,y,g", EDGES, ids=[e[0] for e in EDGES])
+def test_edge_gradients_match_torch(name, f, x, y, g):
+    a, b = Tensor(x), Tensor(y)
+    f(a, b).backward(np.array(g))
+    ta, tb = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (x, y))
+    f(ta, tb).backward(torch.tensor(g, dtype=torch.float64))
+    for got, ref in ((a.grad, ta.grad), (b.grad, tb.grad)):
+        assert not np.isnan(ref.numpy()).any()  # torch has no nan at these points, so neither may we
+        np.testing.assert_allclose(got, ref.numpy(), rtol=1e-12, atol=0)

@@ -291,3 +291,34 @@ def test_twenty_demo_steps_match_torch():
         with torch.no_grad():
             for p in tmodel.parameters():
                 p -= lr * p.grad
+
+
+# --- edge points where a local derivative overflows or meets an inf upstream --------------
+
+# (name, f(a, b) on Values and on tensors alike, a, b)
+EDGES = [
+    ("tiny divisor", lambda a, b: (a / b) * 1e-300, 1e-320, 1e-310),
+    ("0 / 5e-324", lambda a, b: a / b, 0.0, 5e-324),
+    ("0 / 5e-324, upstream 0", lambda a, b: (a / b) * 0.0, 0.0, 5e-324),
+    ("0 / 5e-324, upstream 1e-300", lambda a, b: (a / b) * 1e-300, 0.0, 5e-324),
+    ("log tiny", lambda a, b: a.log() * 1e-300 + b, 1e-320, 1.0),
+    ("tiny ** 0", lambda a, b: a**b, 1e-310, 0.0),
+    ("smallest ** 0", lambda a, b: a**b, 5e-324, 0.0),
+    ("relu(-1) ** 0.5", lambda a, b: a.relu() ** 0.5 + b, -1.0, 1.0),
+    ("relu(0) ** 0.5", lambda a, b: a.relu() ** 0.5 + b, 0.0, 1.0),
+    ("relu(-1) ** 0.5 * b", lambda a, b: a.relu() ** 0.5 * b, -1.0, 2.0),
+]
+
+
+@pytest.mark.parametrize("name,f,x,y", EDGES, ids=[e[0] for e in EDGES])
+def test_edge_gradients_match_torch(name, f, x, y):
+    a, b = Value(x), Value(y)
+    out = f(a, b)
+    out.backward()
+    ta, tb = tt(x), tt(y)
+    tout = f(ta, tb)
+    tout.backward()
+    assert same(out.data, tout.item()), (out.data, tout.item())
+    assert same(a.grad, ta.grad.item()), (a.grad, ta.grad.item())
+    assert same(b.grad, tb.grad.item()), (b.grad, tb.grad.item())
+    assert not math.isnan(a.grad) and not math.isnan(b.grad)  # torch has no nan at any of these points

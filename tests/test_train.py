@@ -6,13 +6,12 @@ import numpy as np
 import pytest
 
 from micrograd.data import make_dataset
+from micrograd.functional import accuracy, data_loss
 from micrograd.lessons.playground import PlaygroundConfig, build_trainer, preset_config
 from micrograd.nn import MLP
 from micrograd.train import (
     Trainer,
     get_engine,
-    numpy_accuracy,
-    numpy_loss,
     scalar_loss_and_grads,
 )
 
@@ -24,10 +23,18 @@ def _small_batch(seed=0, n=6):
     return X, y
 
 
-def _numpy_total(model, X, y, loss, l2):
-    """Independent forward: numpy predict + numpy loss + l2 * sum(p^2)."""
-    params = np.array(model.parameter_values())
-    return numpy_loss(model.predict(X), y, loss) + l2 * float(np.sum(params**2))
+def _reference_total(model, X, y, loss, l2):
+    """Independent forward in plain floats (a tanh MLP written out neuron by neuron, the losses'
+    textbook formulas), sharing no code with the engines or micrograd.functional."""
+    total = 0.0
+    for x, t in zip(X.tolist(), y.tolist()):
+        a = x
+        for i, layer in enumerate(model.layers):
+            z = [n.b.data + sum(w.data * v for w, v in zip(n.w, a)) for n in layer.neurons]
+            a = z if i == len(model.layers) - 1 else [math.tanh(v) for v in z]
+        s = a[0]
+        total += {"hinge": max(0.0, 1.0 - t * s), "mse": (s - t) ** 2, "bce": math.log1p(math.exp(-t * s))}[loss]
+    return total / len(X) + l2 * sum(p.data ** 2 for p in model.parameters())
 
 
 @pytest.mark.parametrize("loss", ["hinge", "mse", "bce"])
@@ -36,16 +43,16 @@ def test_scalar_grads_match_central_differences(loss, l2):
     X, y = _small_batch()
     model = MLP(2, [3, 1], activation="tanh", seed=3)
     value, scores, nodes = scalar_loss_and_grads(model, X, y, loss=loss, l2=l2)
-    assert value == pytest.approx(_numpy_total(model, X, y, loss, l2), rel=1e-12, abs=1e-12)
+    assert value == pytest.approx(_reference_total(model, X, y, loss, l2), rel=1e-12, abs=1e-12)
     np.testing.assert_allclose(scores, model.predict(X), rtol=1e-12, atol=1e-12)
     assert scores.shape == (6,) and nodes > 0
     h = 1e-6
     for p in model.parameters():
         x0 = p.data
         p.data = x0 + h
-        up = _numpy_total(model, X, y, loss, l2)
+        up = _reference_total(model, X, y, loss, l2)
         p.data = x0 - h
-        down = _numpy_total(model, X, y, loss, l2)
+        down = _reference_total(model, X, y, loss, l2)
         p.data = x0
         assert p.grad == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-7)
 
@@ -100,17 +107,17 @@ def test_scalar_grads_match_pytorch():
                                rtol=1e-10, atol=1e-12)
 
 
-def test_numpy_loss_and_accuracy_hand_values():
+def test_data_loss_and_accuracy_hand_values():
     s, y = np.array([2.0, 0.5, -1.0, 0.0]), np.array([1, 1, 1, -1])
-    assert numpy_loss(s, y, "hinge") == pytest.approx((0 + 0.5 + 2 + 1) / 4)
-    assert numpy_loss(s, y, "mse") == pytest.approx((1 + 0.25 + 4 + 1) / 4)
+    assert data_loss(s, y, "hinge") == pytest.approx((0 + 0.5 + 2 + 1) / 4)
+    assert data_loss(s, y, "mse") == pytest.approx((1 + 0.25 + 4 + 1) / 4)
     expected = np.mean([math.log1p(math.exp(-v * t)) for v, t in zip(s, y, strict=True)])
-    assert numpy_loss(s, y, "bce") == pytest.approx(expected)
-    assert numpy_accuracy(s, y) == 0.75  # 0 counts as -1: right for the last one
-    assert numpy_loss(np.array([1e300]), np.array([-1]), "bce") == pytest.approx(1e300)  # no overflow
-    assert math.isnan(numpy_loss(np.zeros(0), np.zeros(0)))
+    assert data_loss(s, y, "bce") == pytest.approx(expected)
+    assert accuracy(s, y) == 0.75  # 0 counts as -1: right for the last one
+    assert data_loss(np.array([1e300]), np.array([-1]), "bce") == pytest.approx(1e300)  # no overflow
+    assert math.isnan(data_loss(np.zeros(0), np.zeros(0)))
     with pytest.raises(ValueError, match="unknown loss"):
-        numpy_loss(s, y, "l1")
+        data_loss(s, y, "l1")
 
 
 def test_get_engine():
@@ -120,10 +127,7 @@ def test_get_engine():
 
 
 def test_tensor_engine_agrees_with_scalar_when_available():
-    try:
-        fn = get_engine("tensor")
-    except ValueError:
-        pytest.skip("micrograd.tensor.loss_and_grads not written yet")
+    fn = get_engine("tensor")
     X, y = _small_batch(seed=5, n=10)
     for loss in ("hinge", "mse", "bce"):
         a, b = MLP(2, [5, 3, 1], activation="tanh", seed=7), MLP(2, [5, 3, 1], activation="tanh", seed=7)
@@ -172,22 +176,43 @@ def test_too_high_preset_triggers_the_divergence_guard():
     tr = build_trainer(preset_config("learning rate too high"))
     done = tr.run(500)
     assert tr.diverged_at is not None and done < 500
-    assert tr.diverged_at == tr.step_count + 1 == done + 1
+    assert tr.diverged_at == done + 1 and tr.diverged_lr == 3.0
     assert not math.isfinite(tr.last_loss)
-    # the kept weights are the lowest-loss checkpoint: the weights a fresh run has at that step
+    # the run went back to the lowest-loss checkpoint: the weights and counters a fresh run has at that step
     k = tr.restored_step
-    assert k is not None and k < done
+    assert k is not None and k < done and tr.step_count == k
     ref = build_trainer(preset_config("learning rate too high"))
     ref.run(k)
-    assert tr.model.parameter_values() == ref.model.parameter_values()
+    assert tr.model.parameter_values() == ref.model.parameter_values() and tr.epoch == ref.epoch
     assert all(math.isfinite(v) for v in tr.model.parameter_values())
-    history = tr.history["train_loss"]  # one point per step here: history[k] is the loss after k steps
-    assert history[k] == pytest.approx(min(history[:done]), rel=1e-9)
-    assert tr.history["train_loss"][-2] > 1e100  # it really blew up before the guard fired
+    # the curves end at step k with its finite values; the undone points k..done are kept aside
+    assert tr.history["step"][-1] == k and all(math.isfinite(v) for v in tr.history["train_loss"])
+    assert tr.history["train_loss"][-1] == tr.current["train_loss"] == ref.current["train_loss"]
+    undone = tr.diverged_history
+    assert undone["step"] == list(range(k, done + 1))  # one point per step here, from k (where they join)
+    assert undone["train_loss"][0] == pytest.approx(min(undone["train_loss"][:-1]), rel=1e-9)
+    assert undone["train_loss"][-2] > 1e100  # it really blew up before the guard fired
     # lower the learning rate and it trains on from the kept weights
     tr.lr = 0.01
-    assert tr.step() and tr.diverged_at is None and tr.step_count == done + 1
+    assert tr.step() and tr.diverged_at is None and tr.step_count == k + 1
+    assert tr.diverged_history is None and tr.diverged_lr is None
     assert tr.current["train_loss"] < 1.0
+
+
+def test_after_a_restore_the_run_is_the_run_of_a_fresh_trainer_from_that_step():
+    # minibatches and momentum: the guard restores the batch order and the velocity too
+    cfg = preset_config("learning rate too high").replace(batch_size=16, momentum=0.5)
+    tr = build_trainer(cfg)
+    tr.run(500)
+    k = tr.restored_step
+    assert tr.diverged_at is not None and tr.step_count == k
+    ref = build_trainer(cfg)
+    ref.run(k)
+    for t in (tr, ref):
+        t.lr = 0.01
+        t.run(7)
+    assert tr.model.parameter_values() == ref.model.parameter_values()
+    assert tr.history == ref.history and tr.epoch == ref.epoch
 
 
 def test_overflow_inside_an_op_counts_as_divergence():
@@ -254,10 +279,6 @@ def test_bad_arguments_raise():
 
 
 def test_tensor_engine_trains_the_default_moons_like_the_scalar_one():
-    try:
-        get_engine("tensor")
-    except ValueError:
-        pytest.skip("micrograd.tensor.loss_and_grads not written yet")
     a = build_trainer(PlaygroundConfig())
     b = build_trainer(PlaygroundConfig(engine="tensor"))
     a.run(20)

@@ -26,13 +26,16 @@ import numpy as np
 import plotly.graph_objects as go
 
 from micrograd.engine import Value
-from micrograd.expr import ExpressionError, build, evaluate_numeric, parse
+from micrograd.expr import EvaluationError, ExpressionError, build, evaluate_numeric, parse
 
 __all__ = [
     "Choice",
     "CATALOGUE",
     "DEFAULT_KEY",
     "DEFAULT_X",
+    "X_MIN",
+    "X_MAX",
+    "X_STEP",
     "DEFAULT_LOG10_H",
     "DEFAULT_CUSTOM",
     "DTYPES",
@@ -42,12 +45,14 @@ __all__ = [
     "ErrorCurves",
     "sin_value",
     "make_function",
+    "failure_message",
     "compare",
     "error_curves",
     "readout_rows",
     "convergence_rows",
     "function_figure",
     "error_figure",
+    "guides_caption",
 ]
 
 
@@ -87,12 +92,18 @@ CATALOGUE = (
 
 DEFAULT_KEY = "square"
 DEFAULT_X = 3.0
+X_MIN, X_MAX, X_STEP = -4.0, 4.0, 0.05
+"""The x slider: from X_MIN to X_MAX in steps of X_STEP."""
 DEFAULT_LOG10_H = -0.5
 """Default step: h = 10^-0.5 ~ 0.32, large enough that the secant is visibly not the tangent."""
 DEFAULT_CUSTOM = "x * tanh(2*x) - log(1 + x**2)"
 DTYPES = ("float64", "float32")
 LOG10_H_OPTIONS = tuple(k / 4 for k in range(-60, 1))
 """log10(h) choices for the step slider: -15, -14.75, ..., 0 (h from 1e-15 to 1)."""
+
+FIGURE_HEIGHT = 520
+"""Pixel height of both figures (side by side on the page): the error plot's legend (8 entries,
+two per row below the plot) takes about 85 px of it."""
 
 _BY_KEY = {c.key: c for c in CATALOGUE}
 _SIN_TERMS = 10  # Taylor terms up to r^21: truncation < (pi/2)^23 / 23! ~ 1e-18 on [-pi/2, pi/2]
@@ -201,17 +212,90 @@ def make_function(key, custom=""):
     Raises:
         KeyError: unknown key.
         ExpressionError: a bad custom expression, or one that uses a name other than x
-            (the error names the fragment and its 1-based column).
+            (the error names the fragment and its 1-based column, and says that only x is
+            a variable here).
     """
     choice = _BY_KEY[key]
     if key != "custom":
         return LessonFunction(choice, choice.expression)
     expr = parse(custom)
-    if any(n != "x" for n in expr.names):
-        # an evaluation with no domain checks reports the first unknown name with its column
-        evaluate_numeric(expr, {"x": np.nan}, errors="nan")
+    unknown = [n for n in expr.names if n != "x"]
+    if unknown:
+        # an evaluation with no domain checks finds the first unknown name and its column
+        name, col = unknown[0], None
+        try:
+            evaluate_numeric(expr, {"x": np.nan}, errors="nan")
+        except ExpressionError as err:
+            if err.text not in unknown:  # another problem came first (e.g. a huge exponent)
+                raise
+            name, col = err.text, err.column
+        where = f" at column {col}" if col else ""
+        raise ExpressionError(
+            f"unknown name {name!r}{where}: only x is a variable here, so replace {name} by a number or by x.",
+            name, col,
+        )
     text = expr.source.strip()
     return LessonFunction(Choice("custom", f"f(x) = {text}", _latex_of(text), "", text), text)
+
+
+_DOMAIN_ADVICE = " Change the values or the expression."  # expr's generic advice, replaced here
+
+
+def _usable(fn, x, dtype):
+    """True if `compare` and `error_curves` can run at x: f and f' defined, f finite in dtype."""
+    dt = np.dtype(dtype)
+    try:
+        fn.value_and_grad(float(dt.type(x)))
+        fn.numeric(dt.type(x), dt, errors="raise")
+    except ExpressionError:
+        return False
+    return True
+
+
+def _nearest_usable(fn, x, dtype):
+    """The slider position nearest to x (ties: the larger) where f can be computed, or None."""
+    n = round((X_MAX - X_MIN) / X_STEP)
+    grid = sorted((round(X_MIN + i * X_STEP, 9) for i in range(n + 1)), key=lambda g: (abs(g - x), -g))
+    return next((g for g in grid if g != x and _usable(fn, g, dtype)), None)
+
+
+def failure_message(err, key, custom, x, dtype):
+    """One notice, in full sentences, for a function the page cannot compute, saying what to change.
+
+    Args:
+        err: the `ExpressionError` raised by `make_function`, `compare` or `error_curves`.
+        key, custom: the picker key and the custom text (as `make_function`).
+        x: the slider's x; dtype: "float64" or "float32".
+
+    Returns:
+        str (plain text; escape it before rendering as Markdown). A refused custom expression
+        gets "Check the expression: ...". A domain error or overflow at x is tested against
+        every other slider position: if f can be computed at some of them, the text says to
+        move the x slider and names the nearest such x; if at none, moving x cannot help and
+        the text says to change the expression (or, for an overflow that float64 avoids, to
+        switch to float64).
+    """
+    text = str(err).removesuffix(_DOMAIN_ADVICE).rstrip()
+    if not text.endswith("."):
+        text += "."
+    if not isinstance(err, EvaluationError):
+        return f"Check the expression: {text}"
+    fn = make_function(key, custom)
+    overflow = "overflow" in text
+    what = f"f(x) overflows {dtype} at x = {x:g}" if overflow else f"f is undefined at x = {x:g}"
+    other = "change the expression" if key == "custom" else "pick another function"
+    wider = dtype == "float32" and _usable(fn, x, "float64")
+    if wider:
+        other = "switch to float64 or " + other
+    near = _nearest_usable(fn, x, dtype)
+    if near is not None:
+        ok = "finite" if overflow else "defined"
+        return f"{what}: {text} Move the x slider (f is {ok} at x = {near:g}, the nearest point) or {other}."
+    where = f"any x from {X_MIN:g} to {X_MAX:g}"
+    if wider:
+        return f"{what}: {text} In {dtype} it overflows at {where}, so moving x cannot help: {other}."
+    return (f"{what}: {text} It cannot be computed at {where} either, so moving the x slider cannot help: "
+            f"{other}.")
 
 
 def _latex_of(text):
@@ -438,18 +522,22 @@ def readout_rows(cmp):
         cmp: a `Comparison`.
 
     Returns:
-        list of 4 dicts with keys "quantity", "formula", "value", "abs error", "rel error"
-        (floats; errors are None for f(x) and for the reference itself).
+        list of 4 dicts with keys "quantity", "formula", "value", "abs error", "rel error",
+        the numbers as display text: values as %.12g, errors as %.3e, "–" where there is no
+        error (f(x) and the reference itself), "undefined" for a nan (a difference that
+        needs an f value outside the domain).
     """
-    return [
-        {"quantity": "f(x)", "formula": "forward pass", "value": cmp.f, "abs error": None, "rel error": None},
-        {"quantity": "analytic f'(x)", "formula": "x.grad after backward()", "value": cmp.analytic,
-         "abs error": None, "rel error": None},
-        {"quantity": "forward difference", "formula": "(f(x+h) − f(x)) / h", "value": cmp.forward,
-         "abs error": cmp.forward_error, "rel error": cmp.forward_rel},
-        {"quantity": "central difference", "formula": "(f(x+h) − f(x−h)) / 2h", "value": cmp.central,
-         "abs error": cmp.central_error, "rel error": cmp.central_rel},
+    def cell(v, fmt):
+        return "–" if v is None else "undefined" if math.isnan(v) else format(v, fmt)
+
+    rows = [
+        ("f(x)", "forward pass", cmp.f, None, None),
+        ("analytic f'(x)", "x.grad after backward()", cmp.analytic, None, None),
+        ("forward difference", "(f(x+h) − f(x)) / h", cmp.forward, cmp.forward_error, cmp.forward_rel),
+        ("central difference", "(f(x+h) − f(x−h)) / 2h", cmp.central, cmp.central_error, cmp.central_rel),
     ]
+    return [{"quantity": q, "formula": f, "value": cell(v, ".12g"), "abs error": cell(a, ".3e"),
+             "rel error": cell(r, ".3e")} for q, f, v, a, r in rows]
 
 
 def convergence_rows(fn, x, dtype="float64"):
@@ -539,7 +627,7 @@ def function_figure(fn, cmp, half_width=2.0, points=401):
     pad = 0.1 * (hi - lo) if hi > lo else 1.0
     fig.update_layout(
         title=f"f near x = {x:.4g}: tangent and secants",
-        xaxis_title="x", yaxis_title="f(x)", yaxis_range=[lo - pad, hi + pad],
+        xaxis_title="x", yaxis_title="f(x)", yaxis_range=[lo - pad, hi + pad], height=FIGURE_HEIGHT,
         legend={"orientation": "h", "y": -0.18}, margin={"t": 50, "l": 10, "r": 10},
     )
     return fig
@@ -555,17 +643,21 @@ def error_figure(curves, cmp):
     Returns:
         a plotly Figure (both axes log) with traces named "forward difference",
         "central difference" (exact zeros left out, the line joined across them),
-        "error exactly 0 (drawn at the bottom)" (only if some error is exactly 0.0, e.g. the
-        central difference of x², which has no truncation error: markers on the bottom
-        edge), "truncation O(h)...", "truncation O(h²)...", "round-off ε·s/h ...",
-        "current h", "best h" (exact zeros in those two are also drawn at the bottom).
-        The truncation guides are |f''|/2·h and |f'''|/6·h²; when that coefficient is ~0 the
-        guide is drawn with coefficient 1 as a slope reference and says so in its name.
-        "best h" marks, for each difference, the grid h with the smallest measured error.
+        "error = 0 (at bottom)" (only if some error is exactly 0.0, e.g. the central
+        difference of x², which has no truncation error: markers on the bottom edge),
+        "truncation O(h)", "truncation O(h²)", "round-off ε·s/h", "current h", "best h"
+        (exact zeros in those two are also drawn at the bottom). The truncation guides are
+        |f''|/2·h and |f'''|/6·h²; when that coefficient is ~0 (or not finite) the guide is
+        drawn with coefficient 1 as a slope reference, named "O(h) slope only" or
+        "O(h²) slope only"; each guide's ``meta["description"]`` (shown on hover, and by
+        `guides_caption`) says which. "best h" marks, for each difference, the grid h with
+        the smallest measured error. The names are short so that the legend, below the
+        plot, takes at most two rows; the x range is 1e-15 to 1 with a margin of 0.4
+        decades, so the markers at both ends are drawn whole.
     """
     hs = curves.hs
     fe, ce = curves.forward_error, curves.central_error
-    eps, s = curves.eps, curves.roundoff_scale
+    eps = curves.eps
     positive = np.concatenate([fe[np.isfinite(fe) & (fe > 0)], ce[np.isfinite(ce) & (ce > 0)]])
     top = max(float(positive.max()) if positive.size else 1.0, abs(curves.slope), 1e-300)
     floor = eps * max(abs(curves.slope), 1.0) / 100
@@ -590,31 +682,18 @@ def error_figure(curves, cmp):
     zx = [float(h) for _, hz, _ in zeros for h in hz]
     if zx:
         fig.add_trace(go.Scatter(
-            x=zx, y=[floor] * len(zx), mode="markers", name="error exactly 0 (drawn at the bottom)",
+            x=zx, y=[floor] * len(zx), mode="markers", name="error = 0 (at bottom)",
             marker={"symbol": "triangle-down", "size": 7, "color": [c for _, hz, c in zeros for _ in hz]},
             text=[n for n, hz, _ in zeros for _ in hz],
             hovertemplate="%{text}: error exactly 0 at h = %{x:.2e}<extra></extra>",
         ))
-    c1 = abs(curves.d2) / 2
-    c2 = abs(curves.d3) / 6
-    name1 = "truncation O(h): |f''|/2·h"
-    name2 = "truncation O(h²): |f'''|/6·h²"
-    if not (math.isfinite(c1) and math.isfinite(curves.slope)):
-        c1, name1 = 1.0, "truncation O(h) reference: 1·h (f'' is not finite here)"
-    elif _negligible(c1, curves.slope):
-        c1, name1 = 1.0, "truncation O(h) reference: 1·h (f'' ≈ 0 here)"
-    if not (math.isfinite(c2) and math.isfinite(curves.slope)):
-        c2, name2 = 1.0, "truncation O(h²) reference: 1·h² (f''' is not finite here)"
-    elif _negligible(c2, curves.slope):
-        c2, name2 = 1.0, "truncation O(h²) reference: 1·h² (f''' ≈ 0 here: no h² error)"
     guide = {"dash": "dot", "width": 1.5}
-    fig.add_trace(go.Scatter(x=hs.tolist(), y=_clean(c1 * hs), mode="lines", name=name1,
-                             line={**guide, "color": "#9467bd"}, meta={"coefficient": c1, "power": 1}))
-    fig.add_trace(go.Scatter(x=hs.tolist(), y=_clean(c2 * hs**2), mode="lines", name=name2,
-                             line={**guide, "color": "#8c564b"}, meta={"coefficient": c2, "power": 2}))
-    fig.add_trace(go.Scatter(x=hs.tolist(), y=_clean(eps * s / hs), mode="lines",
-                             name=f"round-off ε·s/h (ε = {eps:.2e}, s = max(|f(x)|, 1) = {s:.3g})",
-                             line={**guide, "color": "#7f7f7f"}, meta={"coefficient": eps * s, "power": -1}))
+    for (name, c, power, desc), color in zip(_guides(curves), ("#9467bd", "#8c564b", "#7f7f7f"), strict=True):
+        fig.add_trace(go.Scatter(
+            x=hs.tolist(), y=_clean(c * hs**power), mode="lines", name=name, line={**guide, "color": color},
+            meta={"coefficient": c, "power": power, "description": desc},
+            hovertemplate="h = %{x:.2e}: %{y:.3e}<extra>%{meta.description}</extra>",
+        ))
     cur = [cmp.forward_error, cmp.central_error]
     fig.add_trace(go.Scatter(
         x=[cmp.h, cmp.h], y=shown(np.array(cur, dtype=np.float64)), mode="markers", name="current h",
@@ -630,11 +709,49 @@ def error_figure(curves, cmp):
         hovertemplate="best h for %{text}: %{x:.2e}, |error| %{y:.3e}<extra></extra>",
     ))
     fig.add_vline(x=cmp.h, line_dash="dash", line_color="black", opacity=0.4)
-    fig.update_xaxes(type="log", title="step h", exponentformat="power")
+    # in log10 units: 1e-15 .. 1 and 0.4 decades more each side, so the markers at both ends are whole
+    fig.update_xaxes(type="log", title="step h", exponentformat="power", range=[-15.4, 0.4])
     fig.update_yaxes(type="log", title="|error| vs f'(x) from backward()", exponentformat="power",
                      range=[math.log10(floor) - 0.5, math.log10(top) + 1])
     fig.update_layout(
-        title=f"|error| against h, in {curves.dtype}",
-        legend={"orientation": "h", "y": -0.22}, margin={"t": 50, "l": 10, "r": 10},
+        title=f"|error| against h, in {curves.dtype}", height=FIGURE_HEIGHT,
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top",
+                "font": {"size": 11}, "entrywidth": 0.5, "entrywidthmode": "fraction"},
+        margin={"t": 50, "l": 10, "r": 10},
     )
     return fig
+
+
+def _guides(curves):
+    """The three dotted guides of `error_figure`: (legend name, coefficient, power of h, description)."""
+    eps, s = curves.eps, curves.roundoff_scale
+    out = []
+    for c, power, d, k in ((abs(curves.d2) / 2, 1, "f''", 2), (abs(curves.d3) / 6, 2, "f'''", 6)):
+        order, hp = ("O(h)", "h") if power == 1 else ("O(h²)", "h²")
+        if not (math.isfinite(c) and math.isfinite(curves.slope)):
+            why = f"{d} is not finite here"
+        elif _negligible(c, curves.slope):
+            why = f"{d} ≈ 0 here" + (": no h² error" if power == 2 else "")
+        else:
+            out.append((f"truncation {order}", c, power, f"truncation {order}: |{d}|/{k}·{hp} = {c:.3g}·{hp}"))
+            continue
+        out.append((f"{order} slope only", 1.0, power, f"truncation {order}: {why}, so the guide is 1·{hp}, "
+                    "a slope reference only"))
+    out.append(("round-off ε·s/h", eps * s, -1,
+                f"round-off ε·s/h with ε = {eps:.2e} and s = max(|f(x)|, 1) = {s:.3g}"))
+    return out
+
+
+def guides_caption(curves):
+    """A caption for the error plot: what its dotted guides are, with their coefficients.
+
+    Args:
+        curves: an `ErrorCurves`.
+
+    Returns:
+        str, one sentence, e.g. "Dotted guides: truncation O(h): |f''|/2·h = 1·h; truncation
+        O(h²): f''' ≈ 0 here: no h² error, so the guide is 1·h², a slope reference only;
+        round-off ε·s/h with ε = 2.22e-16 and s = max(|f(x)|, 1) = 9." Plain text (escape
+        it before rendering as Markdown).
+    """
+    return "Dotted guides: " + "; ".join(desc for *_, desc in _guides(curves)) + "."

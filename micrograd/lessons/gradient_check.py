@@ -17,6 +17,7 @@ No streamlit here.
 """
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,6 +35,8 @@ __all__ = [
     "FLOOR",
     "make_problem",
     "CheckResult",
+    "Cause",
+    "causes_of",
     "run_check",
     "layer_matrices",
     "heatmap_figure",
@@ -137,6 +140,37 @@ class _CheckedLoss:
             self.root.backward()
 
 
+@dataclass(frozen=True)
+class Cause:
+    """One reason the check says what it says, for the student.
+
+    Attributes:
+        key: a `BUGS` key, "kink" (a ReLU or hinge kink between p - h and p + h) or "step"
+            (the central difference itself is off: round-off or truncation).
+        kind: "bug" (the bug makes some backprop gradients wrong), "no_effect" (the bug is
+            on but changes no gradient of this model) or "false_alarm" (the engine is right
+            and the finite difference is not).
+        names: the parameter names this cause makes fail (empty for "no_effect").
+        text: one Markdown paragraph saying what fails and why.
+        label: a few words for a table cell ("wrong tanh derivative", "kink (false alarm)").
+    """
+
+    key: str
+    kind: str
+    names: tuple
+    text: str
+    label: str = ""
+
+
+def causes_of(result, name):
+    """The short labels of the causes that make parameter `name` fail, joined by ", " ("" if none).
+
+    Args:
+        result: a `CheckResult`; name: a row's 'name' (e.g. 'L2 n1 b').
+    """
+    return ", ".join(c.label for c in result.causes if name in c.names)
+
+
 class CheckResult:
     """The outcome of one gradient check.
 
@@ -148,11 +182,13 @@ class CheckResult:
         max_rel_error (float), worst (the row with the largest rel_error), passed (bool:
             max_rel_error < tolerance), tolerance (float), h (float), loss (float),
         bugs (tuple of active bug keys), layer_shapes (list of (nout, nin) per layer),
-        n_evaluations (int: forward passes used).
+        n_evaluations (int: forward passes used), causes (list of `Cause`: one per active bug,
+        then the check's own false alarms, if any).
     """
 
-    def __init__(self, rows, layer_shapes, tolerance, h, loss, bugs):
+    def __init__(self, rows, layer_shapes, tolerance, h, loss, bugs, causes=()):
         self.rows = rows
+        self.causes = list(causes)
         self.layer_shapes = layer_shapes
         self.tolerance = tolerance
         self.h = h
@@ -211,8 +247,122 @@ def run_check(activation="tanh", loss="bce", bugs=(), h=DEFAULT_STEP, seed=0, n=
         rel = relative_error(r["autograd"], r["numeric"], floor) if math.isfinite(r["numeric"]) else math.inf
         rows.append({**r, **name, "rel_error": rel})
     shapes = [(len(layer.neurons), len(layer.neurons[0].w)) for layer in model.layers]
+    causes = _diagnose(build, params, rows, bugs, activation, loss, h, tolerance, floor, len(shapes))
     model.zero_grad()
-    return CheckResult(rows, shapes, tolerance, h, build().data, bugs)
+    return CheckResult(rows, shapes, tolerance, h, build().data, bugs, causes)
+
+
+def _gradients(build, params, bugs):
+    """Every parameter's backprop gradient with the given bugs (() = the real engine)."""
+    for p in params:
+        p.grad = 0.0
+    _CheckedLoss(build(), bugs).backward()
+    return [p.grad for p in params]
+
+
+def _relu_pattern(build):
+    """Which ReLUs of the loss graph are on (input > 0), in graph order."""
+    return tuple(v.children[0].data > 0 for v in build().topo_order() if v.op == "ReLU")
+
+
+def _list(names, limit=4):
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _layers(rows, n_layers):
+    """'layers 1 and 2' / 'layer 3 (the output layer)' for the rows' layers."""
+    layers = sorted({r["layer"] for r in rows})
+    words = [f"{li} (the output layer)" if li == n_layers else str(li) for li in layers]
+    head = "layer " if len(words) == 1 else "layers "
+    return head + (words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1])
+
+
+def _diagnose(build, params, rows, bugs, activation, loss, h, tolerance, floor, n_layers):
+    """The causes of the check's outcome, measured, not assumed.
+
+    - each active bug: the parameters whose backprop gradient it changes, found by running
+      backprop with that bug alone and comparing with the real engine (the numerical side
+      does not depend on the bugs at all);
+    - the check's own false alarms: parameters where the real engine's gradient disagrees
+      with the central difference. The engine is right (tested against PyTorch), so the
+      difference is off: a kink when the on/off pattern of some ReLU (a hidden unit, or the
+      hinge loss's max(0, .)) changes between p - h, p and p + h, else round-off or truncation.
+    """
+    clean = _gradients(build, params, ())
+    n = len(rows)
+    causes = []
+    for bug in bugs:
+        got = _gradients(build, params, (bug,))
+        hit = [r for r, a, b in zip(rows, got, clean, strict=True) if relative_error(a, b, floor) >= tolerance]
+        label = BUGS[bug][0]
+        where = (f"all {n} backprop gradients wrong" if len(hit) == n
+                 else f"{len(hit)} of {n} backprop gradients wrong, in {_layers(hit, n_layers)}" if hit else "")
+        if not hit:
+            why = ("the model has no tanh (hidden activation: " + activation + "), so this bug never runs"
+                   if bug == "wrong_tanh" else "no gradient of this model depends on it")
+            text = (f"**{label}** is switched on but changes nothing here: {why}. A gradient check only "
+                    "tests the operations your model uses.")
+        elif bug == "wrong_tanh":
+            keeps = "" if any(r["layer"] == n_layers for r in hit) else (
+                " The output layer is linear and sits above every tanh, so its gradients stay right.")
+            text = (f"**{label}** makes {where}: tanh's local derivative is taken as 1 − t instead of "
+                    f"1 − t², so every gradient that flows back through a tanh is scaled wrongly.{keeps}")
+        elif bug == "assign":
+            text = (f"**{label}** makes {where}: every weight is used once per example (and again in the "
+                    "L2 penalty), so its gradient must be the sum over those uses; with = only the last "
+                    "use's contribution survives.")
+        else:
+            zeros = " Only gradients that are exactly 0 (as behind a dead ReLU) stay right." if len(hit) < n else ""
+            text = (f"**{label}** makes {where}: backward ran twice without resetting .grad to 0, so "
+                    "every gradient is counted twice: on its own that is a relative error of "
+                    f"|2g − g| / |2g| = 0.5.{zeros}")
+        causes.append(Cause(bug, "bug" if hit else "no_effect", tuple(r["name"] for r in hit), text, label))
+
+    failing = [i for i, (r, a) in enumerate(zip(rows, clean, strict=True))
+               if not math.isfinite(r["numeric"]) or relative_error(a, r["numeric"], floor) >= tolerance]
+    kinks, steps = [], []
+    base = _relu_pattern(build) if failing else ()
+    for i in failing:
+        if base:
+            p, x0 = params[i], params[i].data
+            p.data = x0 + h
+            up = _relu_pattern(build)
+            p.data = x0 - h
+            down = _relu_pattern(build)
+            p.data = x0
+            if up != base or down != base:
+                kinks.append(rows[i]["name"])
+                continue
+        steps.append(rows[i]["name"])
+    if kinks:
+        where = {(True, True): "a ReLU unit or the hinge loss max(0, 1 − y·s)",
+                 (True, False): "a ReLU unit", (False, True): "the hinge loss max(0, 1 − y·s)"}
+        what = where.get((activation == "relu", loss == "hinge"), "a ReLU")
+        causes.append(Cause("kink", "false_alarm", tuple(kinks), label="kink (false alarm)", text=(
+            f"**A kink, a false alarm of the check (not a bug)**: {len(kinks)} of {n} gradients "
+            f"({_list(kinks)}) fail even with the real engine. For them, the input of {what} crosses 0 "
+            f"between p − h and p + h (h = {h:.0e}; it sits at or near 0, for example a zero bias in front "
+            "of dead units), so L(p + h) and L(p − h) lie on different sides of the kink: the central "
+            "difference averages the two one-sided slopes, backprop takes the slope of one side. Try another "
+            "seed or a smooth activation such as tanh."
+        )))
+    if steps:
+        if h < DEFAULT_STEP:
+            why = (f"h = {h:.0e} is too small: L is only known to about 1e-16 of its size, and dividing "
+                   "that round-off by 2h blows it up. Use a larger h")
+        elif h > DEFAULT_STEP:
+            why = (f"h = {h:.0e} is too large: the central difference has a truncation error of "
+                   "order h². Use a smaller h")
+        else:
+            why = (f"at h = {h:.0e}, truncation (order h²) and round-off (about 1e-16 / h) are not "
+                   "both small enough for them. Try h = 1e-4 or 1e-6")
+        causes.append(Cause("step", "false_alarm", tuple(steps), label="step h (false alarm)", text=(
+            f"**The step h, a false alarm of the check (not a bug)**: {len(steps)} of {n} gradients "
+            f"({_list(steps)}) fail even with the real engine, because the central difference is off: "
+            f"{why}."
+        )))
+    return causes
 
 
 def _param_names(model):

@@ -1,4 +1,4 @@
-"""Lesson logic of the "Train an MLP" playground: configuration, presets, URL, figures, export.
+"""Lesson logic of the "Train an MLP" playground: configuration, presets, URL, export.
 
 Everything the page shows is built here, without streamlit:
 
@@ -6,10 +6,11 @@ Everything the page shows is built here, without streamlit:
 - `PRESETS`, classroom scenarios that set everything at once;
 - `encode_query` / `decode_query`: the whole configuration as URL query parameters, with
   validation (unknown or out-of-range values fall back to the default, with a notice);
+  `notices_markdown` shows one link's notices as one box of escaped plain text;
 - `build_trainer`, `apply_hyperparameters`, `needs_reset`: from a configuration to a
   `micrograd.train.Trainer`, and which changes reset the model;
-- plotly figures: `boundary_figure` (decision boundary), `curves_figure` (loss and
-  accuracy), `network_figure` (the network diagram, weights or gradients);
+- `boundary_grid` and `dead_units`, which the live views use (the views themselves, the
+  boundary, the network diagram and the curves, are scenes built in `playground_paint`);
 - `cost_meter`, `history_csv`, `weights_json`.
 
 Colours: the classes and signs use ColorBrewer's PuOr diverging scheme (purple = +1 /
@@ -28,19 +29,21 @@ import numpy as np
 
 from micrograd.data import DATASETS, make_dataset
 from micrograd.nn import ACTIVATIONS
+from micrograd.text import clip, md_escape
 from micrograd.train import ENGINES, HISTORY_FIELDS, Trainer
 
 __all__ = [
     "PlaygroundConfig", "RANGES", "LR_OPTIONS", "L2_OPTIONS", "LOSS_LABELS", "EDGE_VIEWS", "PRESETS",
     "MAX_LAYERS", "MAX_WIDTH", "encode_query", "decode_query", "build_trainer", "apply_hyperparameters",
-    "needs_reset", "reset_reason", "is_valid", "preset_config", "divergence_message", "batch_options",
-    "boundary_grid", "boundary_figure", "curves_figure", "network_figure", "cost_meter", "history_csv",
-    "weights_json", "dead_units",
+    "needs_reset", "reset_reason", "is_valid", "preset_config", "divergence_message", "recovery_message",
+    "batch_options", "boundary_grid", "cost_meter", "SCORE_RANGE",
+    "history_csv", "weights_json", "dead_units", "notices_markdown", "URL_TEXT_LIMIT",
 ]
 
 PURPLE = "#5e3c99"  # PuOr, class +1 / positive
 ORANGE = "#e66101"  # PuOr, class -1 / negative
 ZERO_GREY = "#aaaaaa"  # edges whose weight or gradient is exactly 0
+OUTLINE_DARK = "#222222"  # the dark edge around test points (and the boundary line's colour)
 #: ColorBrewer PuOr (7 classes), orange (low) -> white -> purple (high)
 PUOR = [[0.0, "#b35806"], [0.17, "#f1a340"], [0.33, "#fee0b6"], [0.5, "#f7f7f7"],
         [0.67, "#d8daeb"], [0.83, "#998ec3"], [1.0, "#542788"]]
@@ -56,8 +59,14 @@ EDGE_VIEWS = {"weight": "|w| (weights)", "gradient": "|∂L/∂w| (gradients)"}
 MAX_LAYERS = 4
 MAX_WIDTH = 16
 
+#: the curves' loss axis turns logarithmic once the loss exceeds this many times its first value
+LOG_AXIS_GROWTH = 1000.0
+#: the accuracy axis: 0% and 100% with room around them, so a line at 100% is not cut by the plot's edge
+ACCURACY_RANGE = (-0.05, 1.05)
+#: the discretized boundary: class -1 and class +1 as two flat PuOr tints (the step at score 0)
+CLASS_SCALE = [[0.0, "#f1a340"], [0.5, "#f1a340"], [0.5, "#998ec3"], [1.0, "#998ec3"]]
 #: colour range of the boundary's scores per loss: +-1 is the hinge/MSE target, logits spread wider
-_SCORE_RANGE = {"hinge": 1.5, "mse": 1.5, "bce": 4.0}
+SCORE_RANGE = {"hinge": 1.5, "mse": 1.5, "bce": 4.0}
 
 
 @dataclass
@@ -69,7 +78,7 @@ class PlaygroundConfig:
     of 0-4 hidden layers, each 1-16), activation, lr (learning rate), l2 (L2 rate),
     batch_size (0 = all), loss, momentum, engine, steps_per_frame (steps per animation
     frame), discretize (two-colour boundary), show_test (draw test points), edge_view
-    ('weight' or 'gradient').
+    ('weight' or 'gradient'), present (presenter mode: large type, controls in a compact bar).
 
     The default (moons 100, 8-8 tanh, hinge, lr 0.3, full batch) reaches >= 97% training
     accuracy in about 120 steps.
@@ -92,6 +101,7 @@ class PlaygroundConfig:
     discretize: bool = False
     show_test: bool = True
     edge_view: str = "weight"
+    present: bool = False
 
     def data_key(self):
         """The fields that define the data and the split: changing one resets the model."""
@@ -125,14 +135,17 @@ RANGES = {
     "discretize": ("bool",),
     "show_test": ("bool",),
     "edge_view": ("choice", tuple(EDGE_VIEWS)),
+    "present": ("bool",),
 }
 
+#: the most characters of a URL key or value quoted back in a notice
+URL_TEXT_LIMIT = 40
 #: URL parameter name for each field (short, readable links)
 QUERY_NAMES = {
     "dataset": "data", "n_points": "n", "noise": "noise", "test_fraction": "test", "seed": "seed",
     "hidden": "layers", "activation": "act", "lr": "lr", "l2": "l2", "batch_size": "batch", "loss": "loss",
     "momentum": "mom", "engine": "engine", "steps_per_frame": "spf", "discretize": "discrete",
-    "show_test": "showtest", "edge_view": "edges",
+    "show_test": "showtest", "edge_view": "edges", "present": "present",
 }
 _FIELD_OF = {v: k for k, v in QUERY_NAMES.items()}
 
@@ -180,7 +193,7 @@ def _fmt(value):
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value + 0.0:g}"  # + 0.0: -0.0 is written as 0
     if isinstance(value, tuple):
         return "-".join(str(w) for w in value) if value else "none"
     return str(value)
@@ -196,15 +209,29 @@ def encode_query(cfg):
     return {QUERY_NAMES[f.name]: _fmt(getattr(cfg, f.name)) for f in dataclasses.fields(cfg)}
 
 
+def _number(text):
+    """`text` as a float, or ValueError('not a number') (also for 'nan'); 'inf' and 1e999 come back as inf."""
+    try:
+        x = float(text)
+    except (ValueError, OverflowError):
+        raise ValueError("not a number") from None
+    if math.isnan(x):
+        raise ValueError("not a number")
+    return x
+
+
 def _parse(name, text):
-    """Parse one field's text; returns the value or raises ValueError with the reason."""
+    """Parse one field's text; returns the value or raises ValueError with the reason.
+
+    Numbers go through `_number`; -0 comes back as 0 (numpy rejects a noise scale of -0.0).
+    """
     spec = RANGES[name]
     kind = spec[0]
     text = text.strip()
     if kind == "choice":
         options = spec[1]
         if isinstance(options[0], float):  # lr, l2: numbers from a fixed list
-            x = float(text)
+            x = _number(text)
             for o in options:
                 if math.isclose(x, o, rel_tol=1e-9, abs_tol=1e-12):
                     return o
@@ -215,17 +242,15 @@ def _parse(name, text):
     if kind == "int":
         if name == "batch_size" and text.lower() in ("all", "full"):
             return 0
-        x = float(text)
-        if not x.is_integer():
-            raise ValueError("must be a whole number")
-        if not spec[1] <= x <= spec[2]:
-            raise ValueError(f"must be between {spec[1]} and {spec[2]}")
+        x = _number(text)
+        if not (x.is_integer() and spec[1] <= x <= spec[2]):  # inf is not an integer
+            raise ValueError(f"must be a whole number from {spec[1]} to {spec[2]}")
         return int(x)
     if kind == "float":
-        x = float(text)
-        if not spec[1] <= x <= spec[2]:  # also rejects nan
+        x = _number(text)
+        if not spec[1] <= x <= spec[2]:
             raise ValueError(f"must be between {spec[1]:g} and {spec[2]:g}")
-        return x
+        return 0.0 if x == 0 else x  # -0.0 -> 0.0
     if kind == "bool":
         if text.lower() in ("1", "true", "yes", "on"):
             return True
@@ -235,12 +260,16 @@ def _parse(name, text):
     # layers
     if text.lower() in ("", "none", "0"):
         return ()
-    widths = tuple(int(w) for w in text.replace(",", "-").split("-"))
-    if len(widths) > spec[1]:
+    parts = text.replace(",", "-").split("-")
+    if len(parts) > spec[1]:
         raise ValueError(f"at most {spec[1]} hidden layers")
-    if any(not 1 <= w <= spec[2] for w in widths):
-        raise ValueError(f"each layer needs 1 to {spec[2]} neurons")
-    return widths
+    widths = []
+    for part in parts:
+        w = _number(part) if part.strip() else math.nan
+        if not (w.is_integer() and 1 <= w <= spec[2]):  # nan, inf are not integers
+            raise ValueError(f"each layer needs a whole number of 1 to {spec[2]} neurons, joined by '-'")
+        widths.append(int(w))
+    return tuple(widths)
 
 
 def is_valid(name, value):
@@ -280,21 +309,24 @@ def decode_query(params):
 
     Returns:
         (cfg, notices): the `PlaygroundConfig` (defaults for anything missing or invalid)
-        and a list of human-readable notices, one per unknown or rejected parameter.
+        and a list of plain-text notices, one per unknown or rejected parameter, each key
+        and value in them cut to `URL_TEXT_LIMIT` characters. They are untrusted text: show
+        them with `notices_markdown`, never as Markdown directly. Never raises.
     """
     values, notices = {}, []
     for key, raw in params.items():
-        text = raw[-1] if isinstance(raw, (list, tuple)) else raw
+        if isinstance(raw, (list, tuple)):
+            raw = raw[-1] if raw else ""
+        text = str(raw)
         name = _FIELD_OF.get(key)
         if name is None:
-            notices.append(f"Unknown URL parameter '{key}' was ignored.")
+            notices.append(f"Unknown URL parameter {clip(key, URL_TEXT_LIMIT)!r} was ignored.")
             continue
         try:
-            values[name] = _parse(name, str(text))
+            values[name] = _parse(name, text)
         except ValueError as exc:
-            reason = str(exc) if not str(exc).startswith(("could not", "invalid literal")) else "not a number"
             default = _fmt(getattr(PlaygroundConfig(), name))
-            notices.append(f"URL parameter {key}={text!r} {reason}; using the default {default}.")
+            notices.append(f"URL parameter {key}={clip(text, URL_TEXT_LIMIT)!r} {exc}; using the default {default}.")
     cfg = PlaygroundConfig(**values)
     if cfg.batch_size not in batch_options(cfg.n_points):
         notices.append(f"URL parameter batch={cfg.batch_size} is not a batch size offered for {cfg.n_points} "
@@ -302,6 +334,28 @@ def decode_query(params):
                        "using all.")
         cfg = cfg.replace(batch_size=0)
     return cfg, notices
+
+
+def notices_markdown(notices, limit=8):
+    """The notices of one link as the Markdown of a single box: a heading line and a list.
+
+    Every notice is escaped with `micrograd.text.md_escape`, so links, images, colours,
+    HTML or anything else in a shared link shows as plain characters.
+
+    Args:
+        notices: plain-text notices, as `decode_query` returns them.
+        limit: the most notices listed; the rest are counted in a last line.
+
+    Returns:
+        str: Markdown for ``st.warning``, or '' if there are no notices.
+    """
+    if not notices:
+        return ""
+    lines = [f"- {md_escape(n)}" for n in notices[:limit]]
+    if len(notices) > limit:
+        more = len(notices) - limit
+        lines.append(f"- and {more} more {'parameter' if more == 1 else 'parameters'} ignored")
+    return "Parts of this link were ignored; everything else in it is used:\n\n" + "\n".join(lines)
 
 
 # --- trainer ---
@@ -347,13 +401,24 @@ def reset_reason(old, new):
 
 
 def divergence_message(trainer):
-    """'loss diverged at step N: lower the learning rate' (+ which weights were kept), or ''."""
-    if trainer.diverged_at is None:
+    """The red banner after the divergence guard fired, or '' (none, or the learning rate was lowered).
+
+    'loss diverged at step N: lower the learning rate (training went back to step K, the
+    lowest loss so far)'; K is `trainer.restored_step`, the step the run is on again. Once
+    `trainer.lr` is below the rate that diverged, '' (see `recovery_message`).
+    """
+    if trainer.diverged_at is None or (trainer.diverged_lr is not None and trainer.lr < trainer.diverged_lr):
         return ""
-    msg = f"loss diverged at step {trainer.diverged_at}: lower the learning rate"
-    if trainer.restored_step is not None and trainer.restored_step != trainer.step_count:
-        msg += f" (weights restored to those of step {trainer.restored_step}, the lowest loss so far)"
-    return msg
+    return (f"loss diverged at step {trainer.diverged_at}: lower the learning rate (training went back to "
+            f"step {trainer.restored_step}, the lowest loss so far)")
+
+
+def recovery_message(trainer):
+    """After a divergence, once the learning rate is lowered: what happens next; else ''."""
+    if trainer.diverged_at is None or divergence_message(trainer):
+        return ""
+    return (f"Learning rate lowered to {trainer.lr:g} (step {trainer.diverged_at} diverged at "
+            f"{trainer.diverged_lr:g}): press Play or Step to train on from step {trainer.step_count}.")
 
 
 def batch_options(n_train):
@@ -362,7 +427,7 @@ def batch_options(n_train):
     return opts + [0]
 
 
-# --- figures ---
+# --- what the live views share ---
 
 def boundary_grid(X, size=100, pad=0.5):
     """A size x size grid over the data's range plus `pad` on each side.
@@ -376,106 +441,6 @@ def boundary_grid(X, size=100, pad=0.5):
     xs, ys = np.linspace(lo[0], hi[0], size), np.linspace(lo[1], hi[1], size)
     gx, gy = np.meshgrid(xs, ys)
     return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
-
-
-def boundary_figure(trainer, discretize=False, show_test=True, size=100, height=460):
-    """The decision boundary: the model's score on a 100 x 100 grid, with the points on top.
-
-    The score comes from the graph-free numpy forward (`MLP.predict`). Graded colours use
-    the PuOr diverging scale centred on 0 (the decision boundary, also drawn as a line);
-    `discretize` shows only the predicted class. Training points are filled circles (+1)
-    and squares (-1); test points are the same shapes, hollow.
-
-    Returns:
-        the figure as a plotly dict {"data": [...], "layout": {...}}, what `st.plotly_chart`
-        takes (plotly validates it there, once; building it as dicts avoids a second pass).
-    """
-    X_all = np.vstack([trainer.X_train, trainer.X_test])
-    xs, ys, G = boundary_grid(X_all, size)
-    with np.errstate(all="ignore"):
-        Z = trainer.model.predict(G).reshape(size, size)
-    Z = np.nan_to_num(Z, nan=0.0, posinf=1e6, neginf=-1e6)
-    r = _SCORE_RANGE.get(trainer.loss, 1.5)
-    shown = np.where(Z > 0, r, -r) if discretize else np.clip(Z, -r, r)
-    data = []
-    data.append(dict(type="heatmap",
-        x=xs, y=ys, z=shown.astype(np.float32), zmin=-r, zmax=r, colorscale=PUOR,
-        zsmooth=False if discretize else "best",
-        colorbar={"title": {"text": "class" if discretize else "score"}, "thickness": 12},
-        hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>score=%{z:.2f}<extra></extra>", name="score",
-    ))
-    if np.nanmin(Z) < 0 < np.nanmax(Z):
-        data.append(dict(type="contour",
-            x=xs, y=ys, z=np.clip(Z, -10, 10).astype(np.float32), contours={"start": 0, "end": 0, "size": 1,
-                                                                    "coloring": "none"},
-            line={"color": "#222222", "width": 2}, showscale=False, hoverinfo="skip", name="boundary",
-        ))
-    sets = [("train", trainer.X_train, trainer.y_train, False)]
-    if show_test and len(trainer.y_test):
-        sets.append(("test", trainer.X_test, trainer.y_test, True))
-    for name, Xs, ys_, hollow in sets:
-        for label, colour, symbol in ((1, PURPLE, "circle"), (-1, ORANGE, "square")):
-            m = ys_ == label
-            data.append(dict(type="scatter",
-                x=Xs[m, 0], y=Xs[m, 1], mode="markers", name=f"{name} {label:+d}",
-                marker={"color": colour,
-                        "symbol": symbol + ("-open" if hollow else ""), "size": 9 if hollow else 8,
-                        "line": {"color": colour if hollow else "white", "width": 2 if hollow else 1}},
-                hovertemplate=(f"{name} point, label {label:+d}<br>"
-                               "x1=%{x:.2f}, x2=%{y:.2f}<extra></extra>"),
-            ))
-    layout = dict(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        title={"text": f"Decision boundary at step {trainer.step_count}" + (
-            f" (weights of step {trainer.restored_step})" if trainer.restored_step is not None else ""),
-            "font": {"size": 14}},
-        xaxis={"title": "x1", "range": [xs[0], xs[-1]]},
-        yaxis={"title": "x2", "range": [ys[0], ys[-1]]},
-        showlegend=False, uirevision="boundary",
-    )
-    return {"data": data, "layout": layout}
-
-
-def curves_figure(history, loss_name="hinge", height=320):
-    """Train and test loss (left axis) and accuracy (right axis, 0-1) against the step, one chart.
-
-    Args:
-        history: a `Trainer.history` dict (lists for step, train_loss, ...).
-
-    Returns:
-        a plotly figure dict (as `boundary_figure`) with 4 traces: train loss, test loss,
-        train accuracy, test accuracy (test traces are absent when the test set is empty).
-    """
-    steps = history["step"]
-    data = []
-    has_test = any(not math.isnan(v) for v in history["test_loss"])
-    finite = [v for v in history["train_loss"] if math.isfinite(v)]
-    # a diverging run's losses reach 1e300: show up to 10x the first loss, so the rest stays readable
-    top = min(max(finite), 10 * finite[0]) * 1.05 if finite and finite[0] > 0 else None
-
-    def clean(vals):  # plotly cannot draw inf: show a gap
-        return [v if math.isfinite(v) else None for v in vals]
-
-    data.append(dict(type="scatter", x=steps, y=clean(history["train_loss"]), name="train loss",
-                             line={"color": PURPLE, "width": 2}))
-    if has_test:
-        data.append(dict(type="scatter", x=steps, y=clean(history["test_loss"]), name="test loss",
-                                 line={"color": PURPLE, "width": 2, "dash": "dash"}))
-    data.append(dict(type="scatter", x=steps, y=clean(history["train_acc"]), name="train accuracy",
-                     yaxis="y2", line={"color": ORANGE, "width": 2}))
-    if has_test:
-        data.append(dict(type="scatter", x=steps, y=clean(history["test_acc"]), name="test accuracy",
-                         yaxis="y2", line={"color": ORANGE, "width": 2, "dash": "dash"}))
-    layout = dict(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        title={"text": f"{LOSS_LABELS.get(loss_name, loss_name)} loss and accuracy", "font": {"size": 14}},
-        xaxis={"title": "step"},
-        yaxis={"title": "loss", "rangemode": "tozero", **({"range": [0, top]} if top else {})},
-        yaxis2={"title": "accuracy", "overlaying": "y", "side": "right", "range": [0, 1.02],
-                "tickformat": ".0%", "tickvals": [0, 0.25, 0.5, 0.75, 1], "showgrid": False},
-        legend={"orientation": "h", "y": -0.25}, hovermode="x unified",
-    )
-    return {"data": data, "layout": layout}
 
 
 def dead_units(trainer):
@@ -502,92 +467,6 @@ def dead_units(trainer):
     return out
 
 
-def network_figure(trainer, view="weight", height=360, levels=6):
-    """The network diagram: a column of nodes per layer and an edge per weight.
-
-    Edge width is proportional to |w| (view='weight') or to |dL/dw| from the last step
-    (view='gradient'), scaled to the largest in the network and drawn in `levels` widths;
-    colour is the sign (purple +, orange -); exact zeros are dotted grey. Hovering the dot
-    on an edge shows its weight and gradient; hovering a node shows its bias (and, with
-    ReLU, whether it is dead: output 0 on every training point, drawn grey).
-
-    Returns:
-        a plotly figure dict (as `boundary_figure`; edges grouped into at most 2 * levels line
-        traces, so it stays fast for the largest network, 4 x 16).
-    """
-    if view not in EDGE_VIEWS:
-        raise ValueError(f"unknown view {view!r}: choose one of {', '.join(EDGE_VIEWS)}")
-    layers = trainer.weights()
-    sizes = [trainer.model.nin] + [len(layer["biases"]) for layer in layers]
-    tall = max(sizes)
-
-    def ypos(i, n):
-        return (n - 1) / 2.0 - i if n > 1 else 0.0
-
-    key = "weights" if view == "weight" else "grad_weights"
-    mags = [abs(v) for layer in layers for row in layer[key] for v in row]
-    top = max(mags) if mags and max(mags) > 0 and math.isfinite(max(mags)) else 1.0
-    buckets = {}  # (sign, level) -> (xs, ys)
-    hx, hy, htext = [], [], []
-    for li, layer in enumerate(layers):
-        nin, nout = sizes[li], sizes[li + 1]
-        for j in range(nout):
-            t = 0.2 + 0.6 * (j + 0.5) / nout  # where the hover dot sits along the edge: distinct per edge
-            for i in range(nin):
-                w, g = layer["weights"][j][i], layer["grad_weights"][j][i]
-                v = w if view == "weight" else g
-                frac = min(abs(v) / top, 1.0) if math.isfinite(v) else 1.0
-                level = min(int(frac * levels), levels - 1) if v != 0 else -1  # -1: exactly zero
-                xs, ys = buckets.setdefault((v >= 0, level), ([], []))
-                y0, y1 = ypos(i, nin), ypos(j, nout)
-                xs += [li, li + 1, None]
-                ys += [y0, y1, None]
-                hx.append(li + t)
-                hy.append(y0 + t * (y1 - y0))
-                htext.append(f"layer {li + 1}, w[{j + 1},{i + 1}] = {w:.4g}<br>∂L/∂w = {g:.4g}")
-    data = []
-    for (positive, level), (xs, ys) in sorted(buckets.items()):
-        if level < 0:  # exactly 0 (no gradient reaches it: e.g. behind a dead ReLU): faint grey dots
-            line, opacity = {"color": ZERO_GREY, "width": 1.0, "dash": "dot"}, 0.5
-        else:
-            line = {"color": PURPLE if positive else ORANGE, "width": 0.5 + 6.0 * (level + 0.5) / levels}
-            opacity = 0.35 + 0.6 * (level + 1) / levels
-        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                         line=line, opacity=opacity))
-    data.append(dict(type="scatter", x=hx, y=hy, mode="markers",
-                     marker={"size": 7, "color": "rgba(0,0,0,0.01)"},
-                     hovertext=htext, hoverinfo="text", showlegend=False, name="edges"))
-    dead = dead_units(trainer)
-    nx, ny, ncol, ntext = [], [], [], []
-    for li, n in enumerate(sizes):
-        for j in range(n):
-            nx.append(li)
-            ny.append(ypos(j, n))
-            if li == 0:
-                ncol.append("#555555")
-                ntext.append(f"input x{j + 1}")
-                continue
-            b, gb = layers[li - 1]["biases"][j], layers[li - 1]["grad_biases"][j]
-            is_dead = li <= len(dead) and bool(dead[li - 1][j])
-            ncol.append("#bbbbbb" if is_dead else (PURPLE if b >= 0 else ORANGE))
-            kind = "output (score)" if li == len(sizes) - 1 else f"hidden layer {li}, unit {j + 1}"
-            dead_note = "<br><b>dead ReLU</b>" if is_dead else ""
-            ntext.append(f"{kind}<br>bias = {b:.4g}, ∂L/∂b = {gb:.4g}{dead_note}")
-    data.append(dict(type="scatter", x=nx, y=ny, mode="markers", hovertext=ntext, hoverinfo="text",
-                     showlegend=False, name="nodes",
-                     marker={"size": 16 if tall <= 8 else 11, "color": ncol,
-                             "line": {"color": "#222222", "width": 1}}))
-    names = ["inputs"] + [f"hidden {k}" for k in range(1, len(sizes) - 1)] + ["output"]
-    what = "|w|" if view == "weight" else "|∂L/∂w| (last step)"
-    layout = dict(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, plot_bgcolor="white",
-        title={"text": f"Network: edge width ∝ {what}, purple +, orange −", "font": {"size": 14}},
-        xaxis={"tickvals": list(range(len(sizes))), "ticktext": names, "showgrid": False, "zeroline": False},
-        yaxis={"visible": False, "range": [-tall / 2.0, tall / 2.0]}, hovermode="closest",
-    )
-    return {"data": data, "layout": layout}
-
-
 # --- meter and export ---
 
 def cost_meter(trainer):
@@ -602,7 +481,11 @@ def cost_meter(trainer):
 
 
 def history_csv(trainer):
-    """The loss/accuracy history as CSV text: a header `step,epoch,train_loss,...` then one row per point."""
+    """The loss/accuracy history as CSV text: a header `step,epoch,train_loss,...` then one row per point.
+
+    After the divergence guard fired, the rows end at the step the run went back to, with that
+    step's (finite) values: the undone points are not in the history (see `Trainer.step`).
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(HISTORY_FIELDS)
@@ -616,7 +499,7 @@ def weights_json(trainer, cfg=None):
     """The current weights as JSON text.
 
     Keys: 'architecture' (layer widths, inputs first), 'activation', 'step', 'weights_from_step'
-    (differs from 'step' after the divergence guard restored earlier weights), 'layers'
+    (the same: the divergence guard takes the step counter back with the weights), 'layers'
     (per layer: 'weights' nout x nin, 'biases'), 'parameters' (flat, in `MLP.parameters()`
     order, loadable with `set_parameter_values`), and 'config' (the playground settings)
     when `cfg` is given.
@@ -626,7 +509,7 @@ def weights_json(trainer, cfg=None):
         "architecture": [trainer.model.nin] + [len(L["biases"]) for L in layers],
         "activation": trainer.activation,
         "step": trainer.step_count,
-        "weights_from_step": trainer.step_count if trainer.restored_step is None else trainer.restored_step,
+        "weights_from_step": trainer.step_count,
         "layers": layers,
         "parameters": trainer.model.parameter_values(),
     }

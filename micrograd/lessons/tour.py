@@ -2,13 +2,16 @@
 
 from micrograd.engine import Value
 
-#: the code the home page shows; `tour()` runs exactly this
+#: the code the home page shows; `tour()` runs exactly this. Keep its lines short (at most
+#: 56 characters): the home page's code column shows about 60 at a 1366 px wide window.
 TOUR_CODE = """from micrograd.engine import Value
 
 x = Value(3.0, label="x")
-f = x ** 2          # forward pass: builds the graph x -> (**2) -> f
-f.backward()        # backward pass: df/dx by the chain rule
-print(f.data, x.grad)   # 9.0 6.0"""
+# forward pass: builds the graph x -> (**2) -> f
+f = x ** 2
+# backward pass: df/dx by the chain rule
+f.backward()
+print(f.data, x.grad)  # 9.0 6.0"""
 
 
 def tour():

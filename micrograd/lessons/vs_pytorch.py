@@ -6,22 +6,20 @@ two computations, a single tanh neuron (the expression of Karpathy's micrograd l
 and one full-batch training step of the original demo (100 moons, MLP(2, [16, 16, 1]),
 hinge loss + 1e-4 L2, SGD), this module has one function per engine. The page shows those
 functions' own source with `inspect.getsource`, so the code on screen is the code that
-ran. `benchmarks/engines.py` times the same step functions.
+ran. `benchmarks/engines.py` times the same step functions, and
+`micrograd.lessons.vs_pytorch_measured` measures them for the page's table and chart.
 
 torch is optional: it is imported lazily, and every function that needs it says so by
 returning None or raising `TorchMissing` with the install command. No streamlit here.
 """
 
 import inspect
-import math
-import statistics
-import time
-from pathlib import Path
 
 import numpy as np
 
 from micrograd.demo import ALPHA, demo_data, demo_model
 from micrograd.engine import Value
+from micrograd.lessons.presets import EXPRESSIONS
 from micrograd.losses import hinge_loss as scalar_hinge_loss
 from micrograd.losses import l2_penalty as scalar_l2_penalty
 from micrograd.tensor import Tensor, TensorMLP, hinge_loss, l2_penalty
@@ -29,7 +27,7 @@ from micrograd.tensor import Tensor, TensorMLP, hinge_loss, l2_penalty
 __all__ = [
     "INSTALL_TORCH",
     "TorchMissing",
-    "ENGINES",
+    "ENGINE_NAMES",
     "NEURON_INPUTS",
     "torch_or_none",
     "neuron_scalar",
@@ -41,29 +39,22 @@ __all__ = [
     "step_torch",
     "DemoSetup",
     "compare_step",
-    "median_ms",
-    "measure_speed",
-    "count_lines",
-    "torch_install_size",
-    "comparison_table",
     "source_of",
-    "speed_figure",
 ]
 
 #: how to add the optional reference engine
 INSTALL_TORCH = "pip install torch"
 
 #: the three engines, in display order: key -> display name
-ENGINES = {
+ENGINE_NAMES = {
     "scalar": "micrograd Value (scalars)",
     "tensor": "micrograd Tensor (numpy)",
     "torch": "PyTorch (float64)",
 }
 
 #: the lecture's neuron: o = tanh(x1 w1 + x2 w2 + b), b chosen so that x1w1 + x2w2 + b = 0.8814
-NEURON_INPUTS = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
-
-ROOT = Path(__file__).resolve().parents[2]
+#: (the inputs of the graph pages' neuron preset)
+NEURON_INPUTS = dict(EXPRESSIONS["neuron"].defaults)
 
 
 class TorchMissing(RuntimeError):
@@ -129,7 +120,7 @@ def compare_neuron(inputs=None):
 
     Returns:
         dict with 'rows' (a list of dicts: 'quantity' ('o' then 'do/dx1', ...), and one
-        column per engine key that ran), 'engines' (the keys that ran, in `ENGINES` order),
+        column per engine key that ran), 'engines' (the keys that ran, in `ENGINE_NAMES` order),
         and 'max_abs_diff' (float: the largest |difference| of any value or gradient from
         the scalar engine's, over the other engines; 0.0 if only one ran).
     """
@@ -254,7 +245,7 @@ class DemoSetup:
             if not self.has_torch:
                 raise TorchMissing(f"PyTorch is not installed: {INSTALL_TORCH}")
             return step_torch(self.torch_model, self.torch_opt, self.X_torch, self.y_torch)
-        raise ValueError(f"unknown engine {engine!r}: choose one of {list(ENGINES)}")
+        raise ValueError(f"unknown engine {engine!r}: choose one of {list(ENGINE_NAMES)}")
 
     def grads(self, engine):
         """The last step's gradients on `engine`, flattened in micrograd's parameter order."""
@@ -281,7 +272,7 @@ class DemoSetup:
 
     def engines(self):
         """The engine keys that can run here, in display order."""
-        return [e for e in ENGINES if e != "torch" or self.has_torch]
+        return [e for e in ENGINE_NAMES if e != "torch" or self.has_torch]
 
 
 def compare_step(seed=1337, show=8):
@@ -293,9 +284,9 @@ def compare_step(seed=1337, show=8):
     Returns:
         dict with 'engines' (keys that ran), 'loss' ({engine: loss before the update}),
         'grad_rows' (list of dicts: 'parameter' name like 'L1 n0 w0', one column per engine,
-        for the first `show` parameters), 'n_params' (int), 'max_abs_diff' ({engine: max
-        |grad - scalar grad| over all parameters, and the same for the updated weights}:
-        keys 'grad' and 'weight', each {engine: float}).
+        for the first `show` parameters), 'n_params' (int), 'max_abs_diff' (keys 'grad',
+        'weight' and 'loss', each {engine: float}: the largest |difference from the scalar
+        engine| over all gradients, over all updated weights, and of the loss).
     """
     setup = DemoSetup(seed=seed)
     engines = setup.engines()
@@ -329,223 +320,6 @@ def _param_names(model):
     return names
 
 
-# --- timing and measured facts -------------------------------------------------------------
-
-
-def median_ms(fn, steps, warmup=1):
-    """Median wall-clock time of fn() in milliseconds over `steps` calls, after `warmup` calls.
-
-    Raises:
-        ValueError: if steps < 1.
-    """
-    if steps < 1:
-        raise ValueError(f"steps must be >= 1, got {steps!r}")
-    for _ in range(warmup):
-        fn()
-    times = []
-    clock = time.perf_counter
-    for _ in range(steps):
-        t0 = clock()
-        fn()
-        times.append(clock() - t0)
-    return statistics.median(times) * 1000.0
-
-
-def _count_graph_nodes_torch(loss):
-    """The number of autograd nodes (grad_fn objects and leaf accumulators) under a torch loss."""
-    seen = set()
-    stack = [loss.grad_fn]
-    while stack:
-        f = stack.pop()
-        if f is None or f in seen:
-            continue
-        seen.add(f)
-        stack.extend(nf for nf, _ in f.next_functions)
-    return len(seen)
-
-
-def graph_nodes(seed=1337):
-    """Nodes in one demo step's graph on each available engine: {engine: int}.
-
-    Scalar: Values (every multiply and add of every neuron, for every example); Tensor:
-    Tensor nodes; PyTorch: grad_fn nodes plus one AccumulateGrad per parameter.
-    """
-    setup = DemoSetup(seed=seed)
-    scores = [setup.scalar_model(x) for x in setup.X_list]
-    loss = scalar_hinge_loss(scores, setup.y_list) + scalar_l2_penalty(setup.scalar_model.parameters(), ALPHA)
-    out = {"scalar": len(loss.topo_order())}
-    tl = hinge_loss(setup.net(setup.X_tensor), setup.y_array) + l2_penalty(setup.net.parameters(), ALPHA)
-    out["tensor"] = len(tl.topo_order())
-    if setup.has_torch:
-        import torch
-
-        scores = setup.torch_model(setup.X_torch).reshape(-1)
-        params = setup.torch_model.parameters()
-        tloss = torch.relu(1 - setup.y_torch * scores).mean() + ALPHA * sum((p * p).sum() for p in params)
-        out["torch"] = _count_graph_nodes_torch(tloss)
-    return out
-
-
-def measure_speed(scalar_steps=3, fast_steps=50, seed=1337):
-    """Median ms per demo training step on each available engine, measured now.
-
-    Args:
-        scalar_steps: timed steps for the scalar engine (each ~0.1 s).
-        fast_steps: timed steps for the Tensor engine and PyTorch.
-
-    Returns:
-        dict {engine: median ms per step} (torch only when installed), plus 'torch_threads'
-        (int or None), the number of CPU threads torch used.
-    """
-    setup = DemoSetup(seed=seed)
-    out = {
-        "scalar": median_ms(lambda: setup.run("scalar"), scalar_steps),
-        "tensor": median_ms(lambda: setup.run("tensor"), fast_steps, warmup=5),
-    }
-    if setup.has_torch:
-        out["torch"] = median_ms(lambda: setup.run("torch"), fast_steps, warmup=5)
-        out["torch_threads"] = torch_or_none().get_num_threads()
-    else:
-        out["torch_threads"] = None
-    return out
-
-
-def count_lines(path, code_only=False):
-    """Lines in a source file; with code_only, not counting blank lines, comments and docstrings.
-
-    Args:
-        path: a file path (str or Path).
-
-    Raises:
-        OSError: if the file cannot be read.
-    """
-    text = Path(path).read_text(encoding="utf-8")
-    if not code_only:
-        return len(text.splitlines())
-    import ast
-    import io
-    import tokenize
-
-    doc_lines = set()
-    for node in ast.walk(ast.parse(text)):
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
-                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-            doc_lines.update(range(body[0].lineno, body[0].end_lineno + 1))
-    code_lines = set()
-    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-        if tok.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
-                            tokenize.DEDENT, tokenize.ENDMARKER):
-            code_lines.update(range(tok.start[0], tok.end[0] + 1))
-    return len(code_lines - doc_lines)
-
-
-def torch_install_size():
-    """The installed torch package: {'files': int, 'mb': float, 'py_lines': None}, or None without torch.
-
-    Walks the package directory (Python sources plus the compiled C++/CUDA libraries).
-    """
-    torch = torch_or_none()
-    if torch is None:
-        return None
-    root = Path(torch.__file__).parent
-    files = 0
-    size = 0
-    for p in root.rglob("*"):
-        if p.is_file():
-            files += 1
-            size += p.stat().st_size
-    return {"files": files, "mb": size / 1e6, "version": torch.__version__}
-
-
-def _fmt_ms(ms):
-    if ms is None or not math.isfinite(ms):
-        return "n/a"
-    return f"{ms:.3g} ms" if ms < 10 else f"{ms:.0f} ms"
-
-
-def comparison_table(speed, nodes, torch_size=None, cuda=None):
-    """The seeds' micrograd-vs-PyTorch table with our measured numbers filled in.
-
-    Args:
-        speed: `measure_speed()`'s dict; nodes: `graph_nodes()`'s dict.
-        torch_size: `torch_install_size()`'s dict or None; cuda: whether torch sees a GPU
-            here (None: torch not installed).
-
-    Returns:
-        a list of dicts with keys 'Feature', 'micrograd Value', 'micrograd Tensor', 'PyTorch';
-        measured entries say so.
-    """
-    has_torch = "torch" in speed
-    eng_lines = count_lines(ROOT / "micrograd" / "engine.py")
-    eng_code = count_lines(ROOT / "micrograd" / "engine.py", code_only=True)
-    ten_lines = count_lines(ROOT / "micrograd" / "tensor.py")
-    ten_code = count_lines(ROOT / "micrograd" / "tensor.py", code_only=True)
-    s, t = speed["scalar"], speed["tensor"]
-    p = speed.get("torch")
-    missing = f"not installed ({INSTALL_TORCH})"
-    rel = (lambda ms: f"{s / ms:,.0f}x faster than Value") if s else (lambda ms: "")
-    if torch_size is not None:
-        torch_code = (f"massive: {torch_size['files']:,} installed files, {torch_size['mb']:,.0f} MB "
-                      f"(torch {torch_size['version']}, mostly compiled C++)")
-    else:
-        torch_code = "massive (millions of lines of C++/CUDA and Python)"
-    if cuda is None:
-        gpu = "yes (CUDA, MPS); torch not installed here"
-    else:
-        gpu = f"yes (CUDA, MPS); {'a GPU is' if cuda else 'no GPU is'} available on this machine"
-    return [
-        {"Feature": "Primary use", "micrograd Value": "learning & teaching",
-         "micrograd Tensor": "learning why frameworks use tensors", "PyTorch": "real training"},
-        {"Feature": "Data type", "micrograd Value": "one Python float per node",
-         "micrograd Tensor": "float64 numpy arrays", "PyTorch": "tensors (float32 by default; float64 here)"},
-        {"Feature": "Speed, demo step (measured)", "micrograd Value": f"slow: {_fmt_ms(s)}",
-         "micrograd Tensor": f"{_fmt_ms(t)} ({rel(t)})",
-         "PyTorch": f"{_fmt_ms(p)} ({rel(p)})" if has_torch else missing},
-        {"Feature": "Graph nodes per demo step (measured)", "micrograd Value": f"{nodes['scalar']:,}",
-         "micrograd Tensor": f"{nodes['tensor']:,}",
-         "PyTorch": f"{nodes['torch']:,}" if "torch" in nodes else missing},
-        {"Feature": "Backward pass", "micrograd Value": "a Python loop over every scalar node",
-         "micrograd Tensor": "a Python loop over a few dozen array nodes",
-         "PyTorch": "the C++ autograd engine"},
-        {"Feature": "Uses GPU", "micrograd Value": "no", "micrograd Tensor": "no", "PyTorch": gpu},
-        {"Feature": "Code size (measured)",
-         "micrograd Value": f"engine.py: {eng_lines} lines ({eng_code} of code)",
-         "micrograd Tensor": f"tensor.py: {ten_lines} lines ({ten_code} of code)",
-         "PyTorch": torch_code if has_torch or torch_size else "massive"},
-        {"Feature": "Transparency", "micrograd Value": "every node can be printed and drawn",
-         "micrograd Tensor": "every op is ~5 lines of numpy you can read",
-         "PyTorch": "hidden operations (grad_fn objects backed by C++)"},
-        {"Feature": "Suitable for", "micrograd Value": "students", "micrograd Tensor": "students",
-         "PyTorch": "researchers / industry"},
-    ]
-
-
 def source_of(fn):
     """The source code of a function, for `st.code` (so the code shown is the code that ran)."""
     return inspect.getsource(fn)
-
-
-def speed_figure(speed):
-    """A plotly bar chart of ms per demo step per engine, on a log axis.
-
-    Args:
-        speed: `measure_speed()`'s dict.
-
-    Returns:
-        plotly.graph_objects.Figure with one horizontal bar per engine that was measured.
-    """
-    import plotly.graph_objects as go
-
-    keys = [k for k in ENGINES if k in speed]
-    fig = go.Figure(go.Bar(
-        x=[speed[k] for k in keys], y=[ENGINES[k] for k in keys], orientation="h",
-        text=[_fmt_ms(speed[k]) for k in keys], textposition="auto",
-        marker_color=["#9e9e9e", "#1f77b4", "#ee4c2c"][: len(keys)],
-    ))
-    fig.update_layout(
-        xaxis={"type": "log", "title": "ms per training step (log scale, lower is faster)"},
-        yaxis={"autorange": "reversed"}, height=240, margin={"l": 10, "r": 10, "t": 30, "b": 40},
-        title="One full-batch step of the demo (100 moons, MLP 2-16-16-1)",
-    )
-    return fig

@@ -1,0 +1,145 @@
+"""The numpy definitions every graph-free computation shares: activations, data losses, accuracy
+and the forward pass of an MLP over many examples at once.
+
+The scalar engine (`micrograd.engine.Value`) and the Tensor engine build graphs; this module
+builds none. Boundary grids, dead-unit counts, metrics, the expression parser's numpy backend and
+the Tensor engine's forward values all call these functions, so each formula is written once.
+Every function takes and returns float64 numpy arrays (or floats), elementwise unless said; the
+activations keep a floating dtype they are given (float32 stays float32, for the derivatives
+lesson's float32 mode) and turn anything else into float64.
+"""
+
+import math
+
+import numpy as np
+
+__all__ = ["ACTIVATIONS", "activation", "sigmoid", "relu", "LOSSES", "data_loss", "accuracy", "layer_arrays", "forward"]
+
+
+def _floating(z):
+    """z as an array of its own floating dtype, or of float64 (ints, lists, bools)."""
+    z = np.asarray(z)
+    return z if z.dtype.kind == "f" else z.astype(np.float64)
+
+
+def sigmoid(z):
+    """1 / (1 + e^-z), stable on both signs: e^-|z| never overflows (the same two branches as
+    `Value.sigmoid`). Returns an array of z's shape and floating dtype, in [0, 1]."""
+    z = _floating(z)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def relu(z):
+    """max(0, z): np.maximum gives +0.0 for negatives (not z * mask's -0.0, or nan for -inf * 0)
+    and lets nan through, as `Value.relu`. Returns an array of z's shape."""
+    return np.maximum(z, 0.0)
+
+
+def _linear(z):
+    return z
+
+
+# name -> elementwise function; the names are those of `MLP(activation=...)`
+ACTIVATIONS = {"relu": relu, "tanh": np.tanh, "sigmoid": sigmoid, "linear": _linear}
+
+
+def activation(name, z):
+    """The hidden activation `name` ('relu', 'tanh', 'sigmoid', 'linear') applied to array z.
+
+    Raises:
+        ValueError: for an unknown name.
+    """
+    try:
+        fn = ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}: choose one of {', '.join(ACTIVATIONS)}") from None
+    return fn(_floating(z))
+
+
+def _hinge(s, t):
+    return np.mean(np.maximum(0.0, 1.0 - t * s))
+
+
+def _mse(s, t):
+    return np.mean((s - t) ** 2)
+
+
+def _bce(s, t):
+    # softplus(-y s) = log(1 + e^{-y s}), stably as logaddexp(0, -y s)
+    return np.mean(np.logaddexp(0.0, -t * s))
+
+
+# name -> mean data loss of raw scores s (n,) against labels t (n,) in {-1, +1}
+LOSSES = {"hinge": _hinge, "mse": _mse, "bce": _bce}
+
+
+def data_loss(scores, y, loss="hinge"):
+    """Mean data loss of raw scores, the same formulas as `micrograd.losses` (no L2 term).
+
+    hinge: mean(max(0, 1 - y s)) (Cortes & Vapnik 1995); mse: mean((s - y)^2);
+    bce: mean(softplus(-y s)), binary cross-entropy on logits with labels in {-1, +1}.
+
+    Args:
+        scores: float array (n,); y: labels (n,) in {-1, +1}; loss: a key of `LOSSES`.
+
+    Returns:
+        float (nan for n == 0; inf if the scores overflow).
+
+    Raises:
+        ValueError: for an unknown loss name.
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
+    s = np.asarray(scores, dtype=np.float64)
+    if s.size == 0:
+        return math.nan
+    with np.errstate(all="ignore"):
+        return float(LOSSES[loss](s, np.asarray(y, dtype=np.float64)))
+
+
+def accuracy(scores, y):
+    """Fraction of examples with sign(score) == label (score 0 counts as -1), in [0, 1]; nan if empty."""
+    s = np.asarray(scores, dtype=np.float64)
+    if s.size == 0:
+        return math.nan
+    return float(np.mean((s > 0) == (np.asarray(y) > 0)))
+
+
+def layer_arrays(model):
+    """A scalar `MLP`'s weights as numpy arrays: a list of (W, b) per layer, W of shape
+    (nout, nin) (row i holds neuron i's weights, in `parameters()` order) and b of shape (nout,)."""
+    return [(np.array([[w.data for w in n.w] for n in layer.neurons], dtype=np.float64).reshape(len(layer.neurons), -1),
+             np.array([n.b.data for n in layer.neurons], dtype=np.float64))
+            for layer in model.layers]
+
+
+def forward(layers, X, hidden_activation, keep=False):
+    """The forward pass of an MLP over many examples, with no graph.
+
+    Args:
+        layers: list of (W, b), W (nout, nin), b (nout,), as `layer_arrays` returns.
+        X: array (n, nin) of inputs.
+        hidden_activation: a key of `ACTIVATIONS`, applied after every layer but the last
+            (the output layer is linear, as `MLP`'s).
+        keep: also return every layer's output.
+
+    Returns:
+        The scores, (n,) if the last layer has one neuron else (n, nout); with keep=True a
+        pair (scores, [A_1, ..., A_L]) where A_l is layer l's output (n, nout_l) after its
+        activation (the last one linear).
+
+    Raises:
+        ValueError: if X's width does not match the first layer or the activation is unknown.
+    """
+    A = np.asarray(X, dtype=np.float64)
+    if A.ndim != 2 or (layers and A.shape[1] != layers[0][0].shape[1]):
+        raise ValueError(f"forward expects shape (n, {layers[0][0].shape[1] if layers else '?'}), got {A.shape}")
+    outs = []
+    for i, (W, b) in enumerate(layers):
+        A = A @ W.T + b
+        if i < len(layers) - 1:
+            A = activation(hidden_activation, A)
+        outs.append(A)
+    scores = A[:, 0] if A.shape[1] == 1 else A
+    return (scores, outs) if keep else scores

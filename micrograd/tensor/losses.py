@@ -1,0 +1,139 @@
+"""The losses of `micrograd.losses` for the Tensor engine, each one fused node.
+
+A data loss's value is `micrograd.functional`'s (``LOSSES[name](scores, y)``, the one numpy
+definition) and its gradient with respect to the scores is computed at forward time and saved
+on the node, so its backward is one multiply. `l2_penalty` is alpha * sum of p^2 over the
+parameters, also one node.
+"""
+
+import numpy as np
+
+from micrograd import functional
+from micrograd.tensor.engine import Tensor, _node
+from micrograd.tensor.ops import Op
+
+__all__ = ["hinge_loss", "mse_loss", "bce_with_logits_loss", "l2_penalty", "LOSSES"]
+
+_f64 = np.float64
+_value = functional.LOSSES
+
+
+def _loss_inputs(scores, ys):
+    if type(scores) is not Tensor:
+        raise TypeError(f"scores must be a Tensor, got {type(scores).__name__!r}")
+    s = scores.data
+    y = np.asarray(ys, dtype=np.float64)
+    if s.ndim != 1:
+        raise ValueError(f"scores must have shape (n,), got {s.shape}")
+    if y.shape != s.shape:
+        raise ValueError(f"got {s.shape[0]} scores but labels of shape {y.shape}")
+    if s.shape[0] == 0:
+        raise ValueError("a loss needs at least one example")
+    if not np.all((y == 1) | (y == -1)):
+        raise ValueError("labels must be -1 or +1 (convert 0/1 labels with y * 2 - 1)")
+    return s, y
+
+
+class DataLoss(Op):
+    """A mean data loss over n scores as one node; forward saved d(loss)/d(scores)."""
+
+    @staticmethod
+    def backward(node, g):
+        return (node._saved * g,)
+
+
+class Hinge(DataLoss):
+    name = "hinge"
+
+
+class MSE(DataLoss):
+    name = "mse"
+
+
+class BCE(DataLoss):
+    name = "bce"
+
+
+def hinge_loss(scores, ys):
+    """SVM max-margin loss, mean over examples: mean(relu(1 - y * score)), as one node.
+
+    Args:
+        scores: Tensor of shape (n,), the model's raw outputs.
+        ys: array-like of n labels in {-1, +1}.
+
+    Returns:
+        a 0-d Tensor >= 0. Its gradient with respect to score_i is -y_i / n where the
+        margin 1 - y_i score_i > 0, else 0 (the relu's local derivative, 0 at the kink).
+
+    Raises:
+        TypeError: if scores is not a Tensor. ValueError: on mismatched or empty shapes.
+    """
+    s, y = _loss_inputs(scores, ys)
+    active = (1.0 - y * s) > 0
+    return _node(_f64(_value["hinge"](s, y)), (scores,), Hinge, (-y * active) * (1.0 / s.shape[0]))
+
+
+def mse_loss(scores, ys):
+    """Mean squared error, mean((score - y)^2), as one node; d/d score_i = 2 (score_i - y_i) / n.
+
+    Args, returns (>= 0) and raises as `hinge_loss`.
+    """
+    s, y = _loss_inputs(scores, ys)
+    return _node(_f64(_value["mse"](s, y)), (scores,), MSE, (s - y) * (2.0 / s.shape[0]))
+
+
+def bce_with_logits_loss(scores, ys):
+    """Binary cross-entropy on logits, mean over examples, stable, as one node.
+
+    With labels y in {-1, +1} and logit z the loss is softplus(-y z) = log(1 + e^(-y z));
+    its gradient with respect to z_i is -y_i sigmoid(-y_i z_i) / n (equal to PyTorch's
+    ``binary_cross_entropy_with_logits`` with target (y + 1) / 2).
+
+    Args, returns (> 0) and raises as `hinge_loss`.
+    """
+    s, y = _loss_inputs(scores, ys)
+    sig = functional.sigmoid(-y * s)
+    return _node(_f64(_value["bce"](s, y)), (scores,), BCE, (-y * sig) * (1.0 / s.shape[0]))
+
+
+class L2(Op):
+    """alpha * sum over params of sum(p^2); local derivative 2 alpha p for each p."""
+
+    name = "l2"
+
+    @staticmethod
+    def forward(params, alpha):
+        total = 0.0
+        for p in params:
+            if type(p) is not Tensor:
+                raise TypeError(f"l2_penalty takes Tensors, got {type(p).__name__!r}")
+            total += np.vdot(p.data, p.data)  # sum of squares, any shape
+        return _node(_f64(alpha * total), params, L2, float(alpha))
+
+    @staticmethod
+    def backward(node, g):
+        k = 2.0 * node._saved * g
+        return tuple(k * p.data for p in node._prev)
+
+
+def l2_penalty(params, alpha):
+    """Weight decay / L2 regularization, alpha * sum over params of sum(p^2), as one node.
+
+    Args:
+        params: a sequence of Tensors (a model's parameters()).
+        alpha: the L2 rate, a float >= 0.
+
+    Returns:
+        a 0-d Tensor; its gradient with respect to each p is 2 alpha p.
+
+    Raises:
+        ValueError: if params is empty. TypeError: if an element is not a Tensor.
+    """
+    params = tuple(params)
+    if not params:
+        raise ValueError("l2_penalty needs at least one parameter")
+    return L2.forward(params, alpha)
+
+
+#: the Tensor losses by the names of `micrograd.losses.LOSSES` (and `micrograd.functional.LOSSES`)
+LOSSES = {"hinge": hinge_loss, "mse": mse_loss, "bce": bce_with_logits_loss}

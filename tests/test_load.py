@@ -1,0 +1,85 @@
+"""benchmarks/load.py, smoke run: 2 protocol-level sessions for 5 s against `streamlit run app.py`.
+
+Checks the figures are real: both sessions pressed Play, received completed frames and their
+Step metric rose (as many steps as frames × steps per frame allow), the server process was
+found and metered, and nothing errored. Not a timing test: no speed is asserted. Also checks
+the bounds: a non-loopback URL or too many sessions are refused before any connection.
+"""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LOAD = ROOT / "benchmarks" / "load.py"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """`streamlit run app.py` on a free loopback port: yields (url, pid)."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if opener.open(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start")
+    yield url, proc.pid
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.mark.timeout(150)
+def test_two_sessions_play_and_advance(server):
+    url, pid = server
+    out = subprocess.run([sys.executable, str(LOAD), "--url", url, "--sessions", "2", "--seconds", "5",
+                          "--query", "spf=3", "--json"], capture_output=True, text=True, timeout=140)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert len(report["sessions"]) == 2
+    for s in report["sessions"]:
+        assert s["errors"] == []
+        assert s["frames"] >= 1
+        assert s["steps"] >= 3  # the Step metric rose by at least one frame of 3 steps
+        assert s["steps"] % 3 == 0  # ...in whole frames of spf=3 steps
+        assert s["kib_per_frame"] > 10  # a frame carries the decision boundary figure
+    assert report["total"]["sessions_advancing"] == 2
+    (proc,) = [p for p in report["processes"] if p["pid"] == pid]  # the listener on the port, found
+    assert proc["cpu_cores"] > 0 and proc["peak_rss_mib"] > 50
+    assert "training steps/s, all sessions" in out.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--url", "http://192.0.2.1:8501"], "loopback"),
+    (["--sessions", "61"], "sessions must be 1..60"),
+    (["--seconds", "500"], "seconds 1..120"),
+])
+def test_bounds_are_refused(args, message):
+    out = subprocess.run([sys.executable, str(LOAD), *args], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and message in out.stderr

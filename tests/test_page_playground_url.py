@@ -1,0 +1,117 @@
+"""AppTest: a shared playground link is untrusted input (app_pages/playground.py + decode_query).
+
+Whatever a link holds, the page opens (no exception box), shows at most one notice box listing
+what it ignored, as plain text (no links, images, colours or HTML from the link), with every
+quoted key and value cut to about 40 characters.
+"""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_page_playground import _url  # the URL's parameters as {name: value}, any Streamlit
+from test_text import _literal_text  # what a CommonMark renderer shows for escaped text
+
+from micrograd.lessons import playground as pg
+
+TITLE = "Train an MLP"
+HEADER = "Parts of this link were ignored"
+
+
+def _open(query):
+    at = AppTest.from_file("../app.py", default_timeout=30)  # relative to this file
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.switch_page("app_pages/playground.py").run()
+
+
+def _box(at):
+    """The page opened, and its one notice box: (shown list items, the box's Markdown), or None."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert any(TITLE in t.value for t in at.title)
+    assert len(at.warning) <= 1, [w.value for w in at.warning]
+    if not at.warning:
+        return None
+    body = at.warning[0].value
+    head, _, rest = body.partition("\n\n")
+    assert head.startswith(HEADER), body
+    lines = rest.split("\n")
+    assert all(line.startswith("- ") for line in lines), body
+    # each item, as the browser shows it: raises if any Markdown character in it is live
+    return [_literal_text(line[2:]) for line in lines], body
+
+
+ATTACK = {  # the issue's link, plus HTML, backticks, math and block markers, in keys and values
+    "act": "![t](http://host/pixel.png)",
+    "data": "[Click here to log in](http://host/phish)",
+    "loss": ":red[**Your session expired**]",
+    "layers": "<img src=x onerror=alert(1)>",
+    "n": "`100`",
+    "mom": "$x^2$",
+    "engine": "# Heading\n> quote\n- item",
+    "[Log in](http://host/phish)": "1",
+    "![i](http://host/p.png)": "1",
+    ":red[**k**]": "1",
+    "<b>k</b>": "1",
+    "`k`": "1",
+}
+
+
+def test_markdown_in_a_link_shows_as_plain_text_in_one_box():
+    items, body = _box(_open(ATTACK))
+    assert len(items) == 9  # 12 parameters ignored: 8 listed, then a count of the rest
+    assert items[-1] == "and 4 more parameters ignored"
+    shown = "\n".join(items)
+    for value in ("![t](http://host/pixel.png)", "[Click here to log in](http://host/phis…",  # 41: cut
+                  ":red[**Your session expired**]", "<img src=x onerror=alert(1)>", "`100`", "$x^2$",
+                  r"# Heading\n> quote\n- item"):  # quoted with repr: a newline shows as \n
+        assert f"'{value}'" in shown, value
+    assert "Unknown URL parameter '[Log in](http://host/phish)' was ignored." in shown
+    for raw in ("](http", "![", ":red[", "**", "<img", "<b>", "`1"):
+        assert raw not in body.replace("\\" + raw[0], "\\")  # no unescaped form in what is sent
+
+
+def test_keys_with_markdown_show_as_plain_text():
+    keys = ["[Log in](http://host/phish)", "![i](http://host/p.png)", ":red[**k**]", "<b>k</b>", "`k`", "$k$"]
+    items, _ = _box(_open(dict.fromkeys(keys, "1")))
+    assert items == [f"Unknown URL parameter '{k}' was ignored." for k in keys]
+
+
+def test_a_huge_key_or_value_is_cut_to_40_characters():
+    items, body = _box(_open({"k" * 5000: "1", "data": "x" * 5000}))
+    assert len(body) < 500
+    assert "Unknown URL parameter '" + "k" * 39 + "…' was ignored." in items
+    assert any("data='" + "x" * 39 + "…' must be one of" in i for i in items)
+
+
+@pytest.mark.parametrize("zero", ["-0", "-0.0", "-0e0"])
+def test_negative_zero_is_zero(zero):
+    at = _open({"noise": zero, "test": zero, "mom": zero, "l2": zero, "seed": zero, "batch": zero})
+    assert _box(at) is None  # -0 is a valid 0: no notice, no exception
+    url = _url(at)
+    assert (url["noise"], url["test"], url["mom"], url["l2"], url["seed"], url["batch"]) == ("0",) * 6
+    keys = {e.key for e in at.get("bidi_component")}
+    assert {"pg_boundary_chart", "pg_network_chart", "pg_curves_chart"} <= keys  # the three views are drawn
+
+
+# --- fuzz: every parameter with garbage, negative, -0, huge, nan, inf, unicode, empty, repeated ---
+
+BAD = ["abc", "-1", "-0", "-0.0", "1e308", "9" * 400, "nan", "-inf", "inf", "∞ ünï 😀", "", " ", "1e-400",
+       "0x10", "８", "\x00\u202e", "8-8-8-8-8", "-8", ["1", "zz"]]
+SAME_FOR_ALL = [dict.fromkeys(pg.QUERY_NAMES.values(), v) for v in BAD]
+ONE_EACH = [{key: BAD[i % len(BAD)]} for i, key in enumerate(pg.QUERY_NAMES.values())]
+REPEATED = [{key: ["1", "-0", "nan", "100"] for key in pg.QUERY_NAMES.values()}]
+
+
+@pytest.mark.parametrize("query", SAME_FOR_ALL + ONE_EACH + REPEATED,
+                         ids=lambda q: "&".join(f"{k}={v!r}"[:24] for k, v in q.items())[:60])
+def test_any_link_opens_the_page_with_at_most_one_plain_notice(query):
+    at = _open(query)
+    box = _box(at)
+    flat = {k: (v[-1] if isinstance(v, list) else v) for k, v in query.items()}
+    rejected = len(pg.decode_query(flat)[1])
+    if rejected == 0:
+        assert box is None
+    else:
+        items, _ = box
+        assert len(items) == min(rejected, 8) + (rejected > 8)
+    assert pg.decode_query(_url(at))[1] == []  # the page rewrote the link to a clean one
