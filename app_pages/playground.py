@@ -14,9 +14,11 @@ run the fragment with playing False: they redraw, they do not train.
 """
 
 import functools
+import urllib.parse
 
 import streamlit as st
 
+from app_pages import registry
 from app_pages.live_chart import painter_loader, scene_chart
 from micrograd.lessons import playground as pg
 from micrograd.lessons import playground_paint as paint
@@ -125,7 +127,8 @@ if KEYS["steps_per_frame"] not in ss:
 # --- first visit: the configuration comes from the URL; later visits keep the session's ---
 if "pg_cfg" not in ss:
     url_cfg, url_notices = pg.decode_query(st.query_params.to_dict())
-    ss.pg_url_notices = url_notices
+    ss.pg_hidden, hide_notices = pg.decode_hide(st.query_params.get(pg.HIDE_PARAM))  # a classroom link's
+    ss.pg_url_notices = url_notices + hide_notices
     _rebuild(url_cfg)
     _load_into_widgets(url_cfg)
 for key, value in _widget_values(ss.pg_cfg).items():  # widgets not on screen lose their state
@@ -134,7 +137,15 @@ for key, value in _widget_values(ss.pg_cfg).items():  # widgets not on screen lo
 ss.setdefault("playing", False)
 
 present = bool(ss[KEYS["present"]])
-st.title(":material/model_training: Train an MLP")
+hidden = ss.get("pg_hidden", frozenset())  # controls a classroom link hides: they keep the link's values
+
+
+def shown(field):
+    """Does this session draw the control of `field`? (not if its classroom link hides it)"""
+    return field not in hidden
+
+
+st.title(registry.page("playground.py").title_line)
 if not present:
     st.caption(
         "A live playground: pick data and a network, press Play, and watch gradient descent move the "
@@ -162,37 +173,58 @@ with controls:
               disabled=ss.get("pg_preset") is None, width="stretch",
               help="Load the scenario again: its settings and fresh weights.")
     st.subheader(":material/scatter_plot: Data")
-    st.selectbox("Dataset", pg.RANGES["dataset"][1], key="pg_dataset")
-    st.slider("Number of points", 20, 300, step=10, key="pg_n_points")
-    st.slider("Noise", 0.0, 0.5, step=0.05, key="pg_noise")
-    st.slider("Test share (held out)", 0.0, 0.5, step=0.05, key="pg_test_fraction")
-    st.number_input("Seed", 0, 9999, step=1, key="pg_seed", help="Seeds the data, the split and the initial weights.")
-    st.button("New data", key="new_data", icon=":material/casino:", on_click=on_new_data, width="stretch")
+    if shown("dataset"):
+        st.selectbox("Dataset", pg.RANGES["dataset"][1], key="pg_dataset")
+    if shown("n_points"):
+        st.slider("Number of points", 20, 300, step=10, key="pg_n_points")
+    if shown("noise"):
+        st.slider("Noise", 0.0, 0.5, step=0.05, key="pg_noise")
+    if shown("test_fraction"):
+        st.slider("Test share (held out)", 0.0, 0.5, step=0.05, key="pg_test_fraction")
+    if shown("seed"):
+        st.number_input("Seed", 0, 9999, step=1, key="pg_seed",
+                        help="Seeds the data, the split and the initial weights.")
+        st.button("New data", key="new_data", icon=":material/casino:", on_click=on_new_data, width="stretch")
 
     st.subheader(":material/hub: Network")
-    n_layers = st.number_input("Hidden layers", 0, pg.MAX_LAYERS, step=1, key="pg_n_layers")
-    for i in range(int(n_layers)):
-        ss.setdefault(f"pg_width_{i}", DEFAULT_WIDTH)
-        st.slider(f"Neurons in hidden layer {i + 1}", 1, pg.MAX_WIDTH, key=f"pg_width_{i}")
-    st.selectbox("Activation", pg.RANGES["activation"][1], key="pg_activation")
+    if shown("hidden"):
+        n_layers = st.number_input("Hidden layers", 0, pg.MAX_LAYERS, step=1, key="pg_n_layers")
+        for i in range(int(n_layers)):
+            ss.setdefault(f"pg_width_{i}", DEFAULT_WIDTH)
+            st.slider(f"Neurons in hidden layer {i + 1}", 1, pg.MAX_WIDTH, key=f"pg_width_{i}")
+    if shown("activation"):
+        st.selectbox("Activation", pg.RANGES["activation"][1], key="pg_activation")
 
     st.subheader(":material/tune: Training")
-    st.select_slider("Learning rate", pg.LR_OPTIONS, key="pg_lr", format_func=lambda v: f"{v:g}")
-    st.select_slider("L2 rate (weight decay)", pg.L2_OPTIONS, key="pg_l2", format_func=lambda v: f"{v:g}")
+    if shown("lr"):
+        st.select_slider("Learning rate", pg.LR_OPTIONS, key="pg_lr", format_func=lambda v: f"{v:g}")
+    if shown("l2"):
+        st.select_slider("L2 rate (weight decay)", pg.L2_OPTIONS, key="pg_l2", format_func=lambda v: f"{v:g}")
     batch_opts = pg.batch_options(int(ss.pg_n_points))
     if ss.pg_batch_size not in batch_opts:
         ss.pg_notice = f"Batch size {ss.pg_batch_size} is not below {ss.pg_n_points} points: using all."
         ss.pg_batch_size = 0
-    st.select_slider("Batch size", batch_opts, key="pg_batch_size",
-                     format_func=lambda b: "all" if b == 0 else str(b))
-    st.selectbox("Loss", list(pg.LOSS_LABELS), key="pg_loss", format_func=pg.LOSS_LABELS.get)
-    st.slider("SGD momentum", 0.0, 0.99, step=0.01, key="pg_momentum")
-    st.selectbox("Engine", pg.RANGES["engine"][1], key="engine",
-                 help="scalar: one Value node per number (micrograd). "
-                 "tensor: the same maths on numpy arrays.")
+    if shown("batch_size"):
+        st.select_slider("Batch size", batch_opts, key="pg_batch_size",
+                         format_func=lambda b: "all" if b == 0 else str(b))
+    if shown("loss"):
+        st.selectbox("Loss", list(pg.LOSS_LABELS), key="pg_loss", format_func=pg.LOSS_LABELS.get)
+    if shown("momentum"):
+        st.slider("SGD momentum", 0.0, 0.99, step=0.01, key="pg_momentum")
+    if shown("engine"):
+        st.selectbox("Engine", pg.RANGES["engine"][1], key="engine",
+                     help="scalar: one Value node per number (micrograd). "
+                     "tensor: the same maths on numpy arrays.")
     st.slider("Steps per frame", 1, 20, key="pg_steps_per_frame",
               help=f"Training steps between redraws; playback draws about {1 / FRAME_SECONDS:.0f} "
               "frames a second.")
+    if not hidden:  # a classroom link's students do not get the builder
+        with st.expander(":material/school: Classroom link"):
+            pick = st.multiselect("Hide these controls from students", list(pg.HIDEABLE), key="pg_hide_pick",
+                                  help="The link opens this set-up; hidden controls keep its values.")
+            link = {**pg.encode_query(_cfg_from_widgets()), **({pg.HIDE_PARAM: pg.encode_hide(
+                pg.HIDEABLE[n] for n in pick)} if pick else {})}
+            st.code("playground?" + urllib.parse.urlencode(link, safe=",-"), language=None, wrap_lines=True)
 
 cfg = _cfg_from_widgets()
 
@@ -211,6 +243,8 @@ if engine_problem:
     st.error(f"{engine_problem} Training uses the scalar engine meanwhile.", icon=":material/error:")
 
 query = pg.encode_query(cfg)
+if hidden:  # a classroom link stays one
+    query[pg.HIDE_PARAM] = pg.encode_hide(hidden)
 if st.query_params.to_dict() != query:
     st.query_params.from_dict(query)
 
@@ -231,10 +265,13 @@ b4.button("Reset", key="reset", icon=":material/restart_alt:", on_click=on_reset
 mode.toggle("Presenter", key=KEYS["present"], help="Presenter mode, for a projector: large type, the boundary "
             "and the curves side by side, the controls folded into the Controls button. In a link: present=1.")
 v1, v2, v3 = (controls.container() if present else st).columns([1, 1, 2], vertical_alignment="center")
-v1.toggle("Discretize", key="pg_discretize", help="Show only the predicted class, not the graded score.")
-v2.toggle("Test points", key="pg_show_test", help="Draw the held-out test points (hollow markers).")
-v3.radio("Edge width", list(pg.EDGE_VIEWS), key="pg_edge_view", format_func=pg.EDGE_VIEWS.get,
-         horizontal=True, label_visibility="collapsed")
+if shown("discretize"):
+    v1.toggle("Discretize", key="pg_discretize", help="Show only the predicted class, not the graded score.")
+if shown("show_test"):
+    v2.toggle("Test points", key="pg_show_test", help="Draw the held-out test points (hollow markers).")
+if shown("edge_view"):
+    v3.radio("Edge width", list(pg.EDGE_VIEWS), key="pg_edge_view", format_func=pg.EDGE_VIEWS.get,
+             horizontal=True, label_visibility="collapsed")
 
 notice = ss.pop("pg_notice", "")
 if notice:

@@ -31,7 +31,8 @@ LOG_DIR=${LOG_DIR:-$RUN_DIR}
 PIDS=()
 
 stop_all() {
-  trap - INT TERM EXIT
+  trap '' INT TERM  # a second signal during the clean-up must not cut it short
+  trap - EXIT
   local pid
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for _ in $(seq 50); do  # up to 5 s for a clean exit, then SIGKILL
@@ -57,6 +58,7 @@ SERVERS=""
 PORTS=()
 for i in $(seq "$WORKERS"); do
   wport=$(free_port)
+  while [[ $wport == "$PORT" || " ${PORTS[*]} " == *" $wport "* ]]; do wport=$(free_port); done  # one port each
   (cd "$ROOT" && exec "$PYTHON" -m streamlit run app.py --server.port "$wport" --server.address 127.0.0.1 \
       --server.headless true --server.fileWatcherType none >"$LOG_DIR/w$i.log" 2>&1) &
   PIDS+=("$!")
@@ -75,9 +77,9 @@ sys.exit(int(resp.status != 200 or bool(worker and resp.headers.get("X-Worker") 
 PY
 }
 
-wait_healthy() {  # wait_healthy WHAT LOG URL [WORKER]: bounded by the common deadline
-  until healthy "${@:3}"; do
-    if (( SECONDS > deadline )); then
+wait_healthy() {  # wait_healthy WHAT LOG URL [WORKER] [PID]: bounded by the common deadline
+  until healthy "${@:3:2}"; do
+    if (( SECONDS > deadline )) || { [[ -n ${5:-} ]] && ! kill -0 "$5" 2>/dev/null; }; then
       echo "$1 did not become healthy; the end of its log:" >&2
       tail -n 20 "$2" >&2 || true
       exit 1
@@ -89,7 +91,8 @@ wait_healthy() {  # wait_healthy WHAT LOG URL [WORKER]: bounded by the common de
 # --- wait (bounded) until every worker is healthy ---
 deadline=$((SECONDS + 120))
 for i in $(seq "$WORKERS"); do
-  wait_healthy "worker w$i" "$LOG_DIR/w$i.log" "http://127.0.0.1:${PORTS[$((i - 1))]}/_stcore/health"
+  wait_healthy "worker w$i" "$LOG_DIR/w$i.log" "http://127.0.0.1:${PORTS[$((i - 1))]}/_stcore/health" "" \
+    "${PIDS[$((i - 1))]}"
 done
 
 # --- the balancer: deploy/haproxy.cfg with the server lines replaced ---

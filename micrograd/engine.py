@@ -63,12 +63,16 @@ class _Quotient(float):
         return self
 
     def __mul__(self, g):
+        if not isinstance(g, (int, float)):  # a Value or an array: their own * (only floats flow in backward)
+            return NotImplemented
+        if g == 0:  # the true product is 0 even where u itself is infinite (x/y overflowed)
+            return 0.0
         return g / self.y * self.u
 
     __rmul__ = __mul__
 
-    def __getnewargs__(self):  # copy and pickle rebuild it from u and y, not from its value inf
-        return (self.u, self.y)
+    def __reduce__(self):  # copy and pickle (every protocol) rebuild it from u and y, not from its value inf
+        return (_Quotient, (self.u, self.y))
 
 
 class _Blocked(float):
@@ -78,6 +82,8 @@ class _Blocked(float):
     __slots__ = ()
 
     def __mul__(self, g):
+        if not isinstance(g, (int, float)):  # a Value or an array: their own * (only floats flow in backward)
+            return NotImplemented
         return 0.0
 
     __rmul__ = __mul__

@@ -815,3 +815,23 @@ def test_numpy_arrays_do_not_combine_with_values_on_either_side():
     assert isinstance(out, Value) and out.data == 6.0
     out.backward()
     assert v.grad == 2.0
+
+
+def test_a_zero_upstream_gives_zero_even_where_the_quotient_overflows():
+    # x / y = 1e310 overflows to inf, so -x/y^2 is kept as (-inf, y); 0 upstream must still send 0 (not 0 * inf)
+    x, y = Value(1.0), Value(1e-310)
+    ((x / y) * 0.0).backward()
+    assert (x.grad, y.grad) == (0.0, 0.0)
+
+
+def test_special_local_derivatives_survive_pickle_and_leave_values_to_their_own_ops():
+    import pickle
+
+    from micrograd.engine import _OFF, _quotient
+
+    q = _quotient(1.0, 1e-310)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        r = pickle.loads(pickle.dumps(q, protocol=protocol))
+        assert r * 1e-300 == pytest.approx(1e10, rel=1e-12)  # still applied as upstream / y
+    # times a Value they build a graph node, as any float does, instead of a bare float
+    assert isinstance(_OFF * Value(2.0), Value) and isinstance(q * Value(2.0), Value)

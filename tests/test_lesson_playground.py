@@ -481,3 +481,28 @@ def test_after_divergence_step_numbers_agree_and_the_csv_has_no_inf():
     tr.step()
     assert pg.recovery_message(tr) == "" and pg.divergence_message(tr) == ""
     assert pp.curves_scene(tr.history, tr.loss)["log"] is False
+
+
+# --- issue 10: presenter mode and classroom links in the URL ---
+
+@given(st.sets(st.sampled_from(sorted(pg.HIDEABLE.values()))), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_presenter_and_hidden_controls_round_trip_through_the_url(fields, present):
+    cfg = pg.PlaygroundConfig(present=present)
+    query = {**pg.encode_query(cfg), pg.HIDE_PARAM: pg.encode_hide(fields)}
+    assert pg.decode_query(query) == (cfg, [])  # hide is not an unknown parameter
+    assert pg.decode_hide(query[pg.HIDE_PARAM]) == (frozenset(fields), [])
+
+
+@given(st.one_of(st.none(), st.text(max_size=300), st.lists(st.text(max_size=50), max_size=3)))
+@settings(max_examples=200, deadline=None)
+def test_any_hide_value_decodes_without_raising_to_known_controls_and_short_notices(raw):
+    fields, notices = pg.decode_hide(raw)
+    assert fields <= set(pg.HIDEABLE.values()) and len(notices) <= 40
+    assert all(len(n) < 300 for n in notices)
+
+
+def test_hide_names_every_control_but_the_presenter_switch_and_steps_per_frame():
+    assert set(pg.HIDEABLE.values()) == set(pg.RANGES) - {"present", "steps_per_frame"}
+    assert pg.decode_hide("lr, lr ,act")[0] == {"lr", "activation"}
+    assert pg.decode_hide("present")[1] and pg.encode_hide(["lr", "dataset"]) == "data,lr"

@@ -85,7 +85,8 @@ def test_the_script_sent_is_the_compacted_painter():
     # only comment lines and indentation went: the code lines are the same, in order
     code = [ln.strip() for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("//")]
     assert live_chart.JS.splitlines() == code
-    assert len(live_chart.JS) < 12_000  # sent inside every frame
+    assert len(live_chart.JS) < 14_000  # sent inside every element drawn with shared=False, and by painter_loader()
+    assert len(live_chart.SHARED_STUB) < 500  # what a shared=True chart carries instead
 
 
 def _boundary_script():

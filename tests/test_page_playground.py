@@ -323,3 +323,44 @@ def test_presenter_mode_from_the_link_large_type_controls_folded_and_kept_by_pre
     at.toggle(key="pg_present").set_value(False).run()
     assert _url(at)["present"] == "0" and _scenes(at)["pg_boundary_chart"]["font_scale"] == 1.0
     assert [w for w in at.sidebar.select_slider if w.key == "pg_lr"]
+
+
+def test_a_frame_at_the_default_is_at_most_30_kib_and_carries_the_painter_only_once():
+    from app_pages.live_chart import JS, SHARED_STUB
+
+    at = _open()
+    at.button(key="play").click().run()
+    for _ in range(20):  # 100 steps of curves
+        at.run()
+    charts = [e for e in at.get("bidi_component") if e.key in CHART_KEYS]
+    assert len(charts) == 3 and all(e.proto.js_content == SHARED_STUB for e in charts)
+    (loader,) = [e for e in at.get("bidi_component") if e.key == "live_chart_painter"]  # outside the fragment
+    assert loader.proto.js_content == JS
+    # what a frame (the fragment's rerun) sends for its charts: scenes, stubs, ids
+    assert sum(e.proto.ByteSize() for e in charts) <= 30 * 1024
+
+
+def test_a_classroom_link_hides_its_controls_and_they_keep_the_links_values():
+    at = _open({"lr": "0.03", "layers": "4", "hide": "lr,layers,zz[x](y)"})
+    assert not [w for w in at.select_slider if w.key == "pg_lr"]
+    assert not [w for w in at.number_input if w.key == "pg_n_layers"]
+    assert not [w for w in at.slider if w.key.startswith("pg_width_")]
+    assert [w.key for w in at.select_slider if w.key == "pg_l2"] == ["pg_l2"]  # not hidden: still there
+    trainer = at.session_state["pg_trainer"]
+    assert trainer.lr == 0.03 and trainer.hidden == (4,)
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 1 and "is not a control" in notices[0] and "](" not in notices[0]  # escaped
+    at.button(key="play").click().run()
+    at.run()
+    assert _step(at) == 10 and at.session_state["pg_trainer"].lr == 0.03  # kept while playing
+    assert _url(at)["hide"] == "layers,lr" and _url(at)["lr"] == "0.03"  # the link stays a classroom link
+    assert not [e for e in at.expander if "Classroom link" in e.label]  # students get no builder
+
+
+def test_the_classroom_link_builder_writes_the_hide_parameter():
+    at = _open()
+    at.multiselect(key="pg_hide_pick").set_value(["lr", "act"]).run()
+    (code,) = [c.value for c in at.code if c.value.startswith("playground?")]
+    params = dict(p.split("=", 1) for p in code.split("?", 1)[1].split("&"))
+    assert params["hide"] == "act,lr" and pg.decode_query(params) == (pg.PlaygroundConfig(), [])
+    assert pg.decode_hide(params["hide"]) == (frozenset({"lr", "activation"}), [])

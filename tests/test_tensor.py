@@ -522,3 +522,10 @@ def test_tensor_mlp_from_mlp_copies_and_predict_is_the_graph_forward():
         t.predict(np.ones((3, 5)))
     with pytest.raises(ValueError, match="unknown activation"):
         TensorMLP(2, [3, 1], activation="gelu", seed=0)
+
+
+def test_tensor_zero_upstream_gives_zero_even_where_the_quotient_overflows():
+    a, b = Tensor([1.0, 2.0]), Tensor([1e-310, 0.5])
+    ((a / b) * 0.0).sum().backward()
+    np.testing.assert_array_equal(a.grad, [0.0, 0.0])
+    np.testing.assert_array_equal(b.grad, [0.0, 0.0])

@@ -36,7 +36,8 @@ __all__ = [
     "PlaygroundConfig", "RANGES", "LR_OPTIONS", "L2_OPTIONS", "LOSS_LABELS", "EDGE_VIEWS", "PRESETS",
     "MAX_LAYERS", "MAX_WIDTH", "encode_query", "decode_query", "build_trainer", "apply_hyperparameters",
     "needs_reset", "reset_reason", "is_valid", "preset_config", "divergence_message", "recovery_message",
-    "batch_options", "boundary_grid", "cost_meter", "SCORE_RANGE",
+    "batch_options", "boundary_grid", "cost_meter", "SCORE_RANGE", "HIDE_PARAM", "HIDEABLE", "decode_hide",
+    "encode_hide",
     "history_csv", "weights_json", "dead_units", "notices_markdown", "URL_TEXT_LIMIT",
 ]
 
@@ -148,6 +149,11 @@ QUERY_NAMES = {
     "show_test": "showtest", "edge_view": "edges", "present": "present",
 }
 _FIELD_OF = {v: k for k, v in QUERY_NAMES.items()}
+#: the URL parameter of a classroom link that hides controls from students: their URL names, comma-separated
+HIDE_PARAM = "hide"
+#: the controls a classroom link can hide, URL name -> field (every configuration control but the presenter
+#: switch and steps per frame, the slider the page is always drawn with)
+HIDEABLE = {QUERY_NAMES[f]: f for f in RANGES if f not in ("present", "steps_per_frame")}
 
 #: classroom scenarios: title -> (what it shows, the fields it sets; the rest are defaults)
 PRESETS = {
@@ -319,6 +325,8 @@ def decode_query(params):
             raw = raw[-1] if raw else ""
         text = str(raw)
         name = _FIELD_OF.get(key)
+        if key == HIDE_PARAM:  # read by decode_hide
+            continue
         if name is None:
             notices.append(f"Unknown URL parameter {clip(key, URL_TEXT_LIMIT)!r} was ignored.")
             continue
@@ -334,6 +342,37 @@ def decode_query(params):
                        "using all.")
         cfg = cfg.replace(batch_size=0)
     return cfg, notices
+
+
+def decode_hide(raw):
+    """The controls a classroom link hides: the value of its `HIDE_PARAM` parameter.
+
+    Args:
+        raw: the parameter's text ('lr,l2,layers': URL names of `HIDEABLE`), a list of such
+            texts (the last counts), or None / '' for none.
+
+    Returns:
+        (fields, notices): a frozenset of `PlaygroundConfig` field names, and one plain-text
+        notice per name that is not a control (cut to `URL_TEXT_LIMIT` characters; at most
+        the first 40 names are read). Never raises.
+    """
+    if isinstance(raw, (list, tuple)):
+        raw = raw[-1] if raw else ""
+    names = [n.strip() for n in str(raw or "").split(",") if n.strip()][:40]
+    fields, notices = set(), []
+    for n in names:
+        if n in HIDEABLE:
+            fields.add(HIDEABLE[n])
+        else:
+            notices.append(f"URL parameter {HIDE_PARAM}: {clip(n, URL_TEXT_LIMIT)!r} is not a control "
+                           f"(choose from {', '.join(HIDEABLE)}); it was ignored.")
+    return frozenset(fields), notices
+
+
+def encode_hide(fields):
+    """The `HIDE_PARAM` value for a set of field names: their URL names in `HIDEABLE` order, comma-separated."""
+    fields = set(fields)
+    return ",".join(name for name, f in HIDEABLE.items() if f in fields)
 
 
 def notices_markdown(notices, limit=8):

@@ -153,6 +153,7 @@ class Div(Op):
             big = np.isinf(q)
             if big.any():
                 gb = np.where(big, -ga * node.data, gb)
+            gb = np.where(g == 0, 0.0, gb)  # the true product is 0, even where a/y overflowed
         return _unbroadcast(ga, a.data.shape), _unbroadcast(gb, y.shape)
 
 
