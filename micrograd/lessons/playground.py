@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from micrograd import functional
 from micrograd.data import DATASETS, make_dataset
 from micrograd.nn import ACTIVATIONS
 from micrograd.text import clip, md_escape
@@ -489,21 +490,12 @@ def dead_units(trainer):
         list over hidden layers of boolean numpy arrays (True = dead); all False for other
         activations (their units always pass some signal).
     """
-    A = trainer.X_train
-    out = []
-    for layer in trainer.model.layers[:-1]:
-        W = np.array([[w.data for w in n.w] for n in layer.neurons])
-        b = np.array([n.b.data for n in layer.neurons])
-        with np.errstate(all="ignore"):
-            Zl = A @ W.T + b
-        if trainer.activation == "relu":
-            out.append(np.all(Zl <= 0, axis=0))
-            A = np.maximum(Zl, 0.0)
-        else:
-            out.append(np.zeros(len(layer.neurons), dtype=bool))
-            A = {"tanh": np.tanh, "sigmoid": lambda z: 0.5 * (1 + np.tanh(z / 2))}.get(
-                trainer.activation, lambda z: z)(Zl)
-    return out
+    layers = functional.layer_arrays(trainer.model)
+    with np.errstate(all="ignore"):
+        _, outputs = functional.forward(layers, trainer.X_train, trainer.activation, keep=True)
+    # relu(z) == 0 exactly where z <= 0 (a nan stays nan, so it is not counted as dead)
+    return [np.all(A == 0.0, axis=0) if trainer.activation == "relu" else np.zeros(A.shape[1], dtype=bool)
+            for A in outputs[:-1]]
 
 
 # --- meter and export ---
