@@ -87,17 +87,23 @@ PAIRS = [(1.5, 2.0), (0.3, -1.25), (2.0, 0.5), (4.0, -2.0), (0.0, 2.0), (1e-3, 3
 BINARY_CASES = [(n, op, x, y) for n, op in BINARY for x, y in PAIRS]
 
 
-@pytest.mark.parametrize("name,op,x,y", BINARY_CASES, ids=[f"{c[0]}@{c[2]},{c[3]}" for c in BINARY_CASES])
-def test_binary_ops_match_torch(name, op, x, y):
+def _assert_matches_torch(f, x, y):
+    """f(a, b) and its two gradients through our engine equal torch float64's; returns (a, b)."""
     a, b = Value(x), Value(y)
-    out = op(a, b)
+    out = f(a, b)
     out.backward()
     ta, tb = tt(x), tt(y)
-    tout = op(ta, tb)
+    tout = f(ta, tb)
     tout.backward()
-    assert same(out.data, tout.item())
+    assert same(out.data, tout.item()), (out.data, tout.item())
     assert same(a.grad, ta.grad.item()), (a.grad, ta.grad.item())
     assert same(b.grad, tb.grad.item()), (b.grad, tb.grad.item())
+    return a, b
+
+
+@pytest.mark.parametrize("name,op,x,y", BINARY_CASES, ids=[f"{c[0]}@{c[2]},{c[3]}" for c in BINARY_CASES])
+def test_binary_ops_match_torch(name, op, x, y):
+    _assert_matches_torch(op, x, y)
 
 
 def expression(x, relu, tanh, sigmoid, exp, log):
@@ -312,13 +318,5 @@ EDGES = [
 
 @pytest.mark.parametrize("name,f,x,y", EDGES, ids=[e[0] for e in EDGES])
 def test_edge_gradients_match_torch(name, f, x, y):
-    a, b = Value(x), Value(y)
-    out = f(a, b)
-    out.backward()
-    ta, tb = tt(x), tt(y)
-    tout = f(ta, tb)
-    tout.backward()
-    assert same(out.data, tout.item()), (out.data, tout.item())
-    assert same(a.grad, ta.grad.item()), (a.grad, ta.grad.item())
-    assert same(b.grad, tb.grad.item()), (b.grad, tb.grad.item())
+    a, b = _assert_matches_torch(f, x, y)
     assert not math.isnan(a.grad) and not math.isnan(b.grad)  # torch has no nan at any of these points

@@ -151,9 +151,8 @@ class Div(Op):
             q = node.data / y
             gb = -g * q
             big = np.isinf(q)
-            if big.any():
-                gb = np.where(big, -ga * node.data, gb)
-            gb = np.where(g == 0, 0.0, gb)  # the true product is 0, even where a/y overflowed
+            if big.any():  # rare: only here can 0 * inf arise, so only here is a zero upstream masked
+                gb = np.where(big, np.where(g == 0, 0.0, -ga * node.data), gb)
         return _unbroadcast(ga, a.data.shape), _unbroadcast(gb, y.shape)
 
 
