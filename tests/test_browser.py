@@ -369,10 +369,15 @@ def test_pause_stops_a_long_frame_before_its_next_step(app_url, browser):
     page.wait_for_selector(_CANVAS, timeout=60_000)
     page.evaluate(_STEP_LOG)
     # once the first frame is drawn (its boundary chart too), the server is training the next: click then
-    page.evaluate("""(spf) => { const timer = setInterval(() => {
-        const drawn = CANVASES.some(c => (c.getAttribute('data-title') || '') === 'Decision boundary at step ' + spf);
+    page.evaluate(r"""(spf) => { const timer = setInterval(() => {
+        // a frame at step spf or later (a timer tick can cut a frame before its drawing, so not only spf)
+        const drawn = CANVASES.some(c => {
+          const m = (c.getAttribute('data-title') || '').match(/^Decision boundary at step (\d+)$/);
+          return m && Number(m[1]) >= spf; });
         if (!drawn) return;
-        clearInterval(timer); document.querySelector('.st-key-pause button').click(); }, 10);
+        // the visible button: a button with a keyboard shortcut also has a hidden 0 x 0 twin
+        const pause = [...document.querySelectorAll('.st-key-pause button')].find(b => b.offsetParent !== null);
+        clearInterval(timer); pause.click(); }, 10);
       }""".replace("CANVASES", _CANVASES), spf)
     _click(page, "play")
     page.wait_for_function("() => window.__press !== null", timeout=60_000)
