@@ -30,11 +30,18 @@ def _freeze_startup_objects():
     few frames; each one used to traverse every start-up object and stall a frame by ~100 ms
     (benchmarks/playground.py: worst frame 144 ms -> 38 ms). Our graphs have no cycles, so
     nothing the collector could free is hidden from it.
+
+    For the same reason the youngest generation is collected every 50,000 allocations rather
+    than every 700 (CPython's default): a training step allocates ~3,000 nodes, all freed by
+    reference counting, so at 700 the collector ran ~4 times a step for nothing (about a tenth
+    of a step's time, benchmarks/playground.py). Cyclic garbage, which only the collector frees,
+    waits a little longer.
     """
     import micrograd.lessons.playground  # noqa: F401  (the heavy imports, before the freeze)
 
     gc.collect()
     gc.freeze()
+    gc.set_threshold(50_000, *gc.get_threshold()[1:])
 
 
 _freeze_startup_objects()

@@ -101,7 +101,7 @@ def _quotient(u, y):
 
 def _constant(x):
     """A number used in an op becomes a leaf Value (as in the original), drawn as its value."""
-    return Value(_as_float(x, "operand"))
+    return _node(_as_float(x, "operand"), None, 0.0, None, 0.0, "")
 
 
 def _as_float(x, what="operand"):
@@ -359,8 +359,8 @@ class Value:
             kids = (*weights, *inputs, bias)
             local = (*xd, *wd, 1.0)
         acc = bias.data
-        for w, x in zip(wd, xd):  # left to right, as the op-by-op sum would
-            acc += w * x
+        for i in range(n):  # left to right, as the op-by-op sum would (indexing beats zip here)
+            acc += wd[i] * xd[i]
         return _node(acc, kids, local, None, 0.0, "Σwx+b")
 
     # --- backward pass ---
@@ -408,6 +408,10 @@ class Value:
         the same gradients again (every grad doubles). Call ``zero_grad()`` on a model, or
         set ``v.grad = 0.0``, between steps. Each call works on this pass's gradients only,
         so earlier grads stored on interior nodes never leak into the chain rule.
+
+        Returns:
+            the list `topo_order()` gave, children before parents (self last), so a caller
+            that wants the graph's size need not walk it a second time.
         """
         topo = self.topo_order()
         # keep any grads from earlier passes aside, so this pass starts from zero
@@ -430,6 +434,7 @@ class Value:
                 b.grad += v._db * g
         for v, g in earlier:
             v.grad += g
+        return topo
 
     # --- comparisons and display ---
 

@@ -63,9 +63,8 @@ def scalar_loss_and_grads(model, X, y, loss="hinge", l2=0.0):
     total = LOSSES[loss](scores, labels)
     if l2:
         total = total + l2_penalty(model.parameters(), l2)
-    nodes = len(total.topo_order())
     model.zero_grad()
-    total.backward()
+    nodes = len(total.backward())
     return total.data, np.fromiter((s.data for s in scores), dtype=np.float64, count=len(scores)), nodes
 
 
