@@ -10,6 +10,8 @@ Elementwise values come from `micrograd.functional` where it defines them (sigmo
 so the Tensor engine and every graph-free forward share one formula.
 """
 
+import operator
+
 import numpy as np
 
 from micrograd import functional
@@ -44,6 +46,14 @@ def _broadcast_error(name, a, b):
     return ValueError(f"cannot {name} shapes {a.shape} and {b.shape}: they do not broadcast")
 
 
+def _broadcasting(f, name, a, b):
+    """f(a.data, b.data) with numpy's broadcasting, or a ValueError naming both shapes."""
+    try:
+        return f(a.data, b.data)
+    except ValueError:
+        raise _broadcast_error(name, a, b) from None
+
+
 class Op:
     """The base of every op: a display ``name`` (`Tensor.op`), a static ``forward(...) -> Tensor``
     and a static ``backward(node, g) -> tuple of gradients, one per parent``."""
@@ -61,11 +71,7 @@ class Add(Op):
 
     @staticmethod
     def forward(a, b):
-        try:
-            d = a.data + b.data
-        except ValueError:
-            raise _broadcast_error("add", a, b) from None
-        return _node(d, (a, b), Add)
+        return _node(_broadcasting(operator.add, "add", a, b), (a, b), Add)
 
     @staticmethod
     def backward(node, g):
@@ -82,11 +88,7 @@ class Sub(Op):
 
     @staticmethod
     def forward(a, b):
-        try:
-            d = a.data - b.data
-        except ValueError:
-            raise _broadcast_error("subtract", a, b) from None
-        return _node(d, (a, b), Sub)
+        return _node(_broadcasting(operator.sub, "subtract", a, b), (a, b), Sub)
 
     @staticmethod
     def backward(node, g):
@@ -102,11 +104,7 @@ class Mul(Op):
 
     @staticmethod
     def forward(a, b):
-        try:
-            d = a.data * b.data
-        except ValueError:
-            raise _broadcast_error("multiply", a, b) from None
-        return _node(d, (a, b), Mul)
+        return _node(_broadcasting(operator.mul, "multiply", a, b), (a, b), Mul)
 
     @staticmethod
     def backward(node, g):
@@ -133,11 +131,7 @@ class Div(Op):
     def forward(a, b):
         if not np.all(b.data):
             raise ZeroDivisionError(f"division by zero: the divisor of shape {b.shape} has a 0 element")
-        try:
-            d = a.data / b.data
-        except ValueError:
-            raise _broadcast_error("divide", a, b) from None
-        return _node(d, (a, b), Div)
+        return _node(_broadcasting(operator.truediv, "divide", a, b), (a, b), Div)
 
     @staticmethod
     def backward(node, g):
@@ -382,20 +376,36 @@ class Transpose(Op):
 # --- elementwise functions -----------------------------------------------------------------
 
 
-class Exp(Op):
+class Elementwise(Op):
+    """An elementwise function y = f(x) whose local derivative f'(x) is written from x and y.
+
+    ``forward`` applies ``f``; ``backward`` multiplies the upstream gradient by ``local(x, y)``
+    (the chain rule, element by element). Subclasses give ``name``, ``f`` and ``local``.
+    """
+
+    @classmethod
+    def forward(cls, a):
+        return _node(cls.f(a.data), (a,), cls)
+
+    @classmethod
+    def backward(cls, node, g):
+        return (g * cls.local(node._prev[0].data, node.data),)
+
+
+def _exp(x):
+    with np.errstate(over="ignore"):  # e^x beyond the float range is inf, as the scalar engine
+        return np.exp(x)
+
+
+class Exp(Elementwise):
     """e^x; local derivative e^x (inf where e^x overflows, as the scalar engine)."""
 
     name = "exp"
+    f = staticmethod(_exp)
 
     @staticmethod
-    def forward(a):
-        with np.errstate(over="ignore"):
-            e = np.exp(a.data)
-        return _node(e, (a,), Exp)
-
-    @staticmethod
-    def backward(node, g):
-        return (g * node.data,)
+    def local(x, e):
+        return e
 
 
 class Log(Op):
@@ -419,34 +429,26 @@ class Log(Op):
         return (g / node._prev[0].data,)
 
 
-class Tanh(Op):
+class Tanh(Elementwise):
     """tanh(x); local derivative 1 - tanh(x)^2."""
 
     name = "tanh"
+    f = staticmethod(_tanh)
 
     @staticmethod
-    def forward(a):
-        return _node(_tanh(a.data), (a,), Tanh)
-
-    @staticmethod
-    def backward(node, g):
-        t = node.data
-        return (g * (1.0 - t * t),)
+    def local(x, t):
+        return 1.0 - t * t
 
 
-class Sigmoid(Op):
+class Sigmoid(Elementwise):
     """`micrograd.functional.sigmoid`; local derivative s(1 - s)."""
 
     name = "sigmoid"
+    f = staticmethod(_sigmoid)
 
     @staticmethod
-    def forward(a):
-        return _node(_sigmoid(a.data), (a,), Sigmoid)
-
-    @staticmethod
-    def backward(node, g):
-        s = node.data
-        return (g * (s * (1.0 - s)),)
+    def local(x, s):
+        return s * (1.0 - s)
 
 
 class ReLU(Op):
@@ -466,5 +468,5 @@ class ReLU(Op):
         return (np.where(node._saved, g, 0.0),)
 
 
-__all__ = ["Op", "Add", "Sub", "Mul", "Div", "Neg", "PowConst", "Pow", "MatMul", "Sum", "Mean", "Reshape",
-           "Transpose", "Exp", "Log", "Tanh", "Sigmoid", "ReLU"]
+__all__ = ["Op", "Elementwise", "Add", "Sub", "Mul", "Div", "Neg", "PowConst", "Pow", "MatMul", "Sum", "Mean",
+           "Reshape", "Transpose", "Exp", "Log", "Tanh", "Sigmoid", "ReLU"]
