@@ -3,13 +3,13 @@
 Streamlit renders the body of ``st.markdown``, ``st.warning``, ``st.caption`` ... as Markdown
 (CommonMark + GitHub extensions, ``$...$`` math, ``:red[...]`` colour directives, emoji and
 ``:material/...:`` icons). Text that comes from outside goes through `md_escape` first, so
-it shows as the characters it is made of, and through `clip` so it stays short.
+it shows as the characters it is made of, and through `clip` (or `quote`) so it stays short.
 """
 
 import re
 import unicodedata
 
-__all__ = ["md_escape", "clip"]
+__all__ = ["md_escape", "clip", "quote"]
 
 #: every ASCII punctuation character: CommonMark lets any of them be backslash-escaped
 #: (spec 0.31, section 2.4 "Backslash escapes"), and \X then always renders as X
@@ -55,3 +55,25 @@ def clip(text, limit=40):
     """
     text = str(text)
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
+def quote(text, limit=40):
+    """`text` as a quoted Python literal (its repr) for a notice, at most ``limit + 2`` characters.
+
+    Clipped as `clip` does, then shorter still where escapes make the literal long: a control
+    character shows as ``\\x1f`` (4 characters) and an astral one as ``\\U0001bca0`` (10), so 40
+    such characters would otherwise quote as 400.
+
+    Args:
+        text: anything; ``str(text)`` is quoted.
+        limit: the most characters of `text` kept, >= 1 (the '…' of a cut counts as one).
+
+    Returns:
+        str: ``quote("ab")`` is ``"'ab'"``; ``quote("a" * 99)`` is ``repr("a" * 39 + "…")``.
+    """
+    n = limit
+    while True:
+        q = repr(clip(text, n))
+        if len(q) <= limit + 2 or n <= 1:
+            return q
+        n -= 1  # keep one character fewer until the escapes fit

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd.text import clip, md_escape
+from micrograd.text import clip, md_escape, quote
 
 ATTACKS = [
     "![t](http://host/pixel.png)", "[Click here to log in](http://host/phish)", ":red[**Your session expired**]",
@@ -80,3 +80,13 @@ def test_clip():
     assert len(cut) == 40 and cut == "k" * 39 + "…"
     assert clip("abcdef", limit=4) == "abc…"
     assert clip(12345, limit=3) == "12…"
+
+
+def test_quote_keeps_a_notice_short_whatever_the_escapes():
+    # hypothesis found it: 36 characters quoted as 131 (\x1f is 4 characters, \U0001bca0 is 10)
+    raw = "0" * 21 + "\x1f" * 5 + "\x08" * 2 + "\U00011747\U00018cd6\U00018cd6" + "\U00018d09" * 4 + "\U0001bca0"
+    assert len(raw) < 40 and len(repr(clip(raw))) == 131
+    q = quote(raw)
+    assert len(q) <= 42 and q.startswith("'" + "0" * 21 + "\\x1f") and q.endswith("…'")
+    assert quote("ab") == "'ab'" and quote("a" * 40) == repr("a" * 40)
+    assert quote("a" * 99) == repr("a" * 39 + "…") and quote("\U0001bca0" * 50, limit=5) == repr("…")

@@ -30,7 +30,7 @@ import numpy as np
 from micrograd import functional
 from micrograd.data import DATASETS, make_dataset
 from micrograd.nn import ACTIVATIONS
-from micrograd.text import clip, md_escape
+from micrograd.text import md_escape, quote
 from micrograd.train import ENGINES, HISTORY_FIELDS, Trainer
 
 __all__ = [
@@ -329,13 +329,13 @@ def decode_query(params):
         if key == HIDE_PARAM:  # read by decode_hide
             continue
         if name is None:
-            notices.append(f"Unknown URL parameter {clip(key, URL_TEXT_LIMIT)!r} was ignored.")
+            notices.append(f"Unknown URL parameter {quote(key, URL_TEXT_LIMIT)} was ignored.")
             continue
         try:
             values[name] = _parse(name, text)
         except ValueError as exc:
             default = _fmt(getattr(PlaygroundConfig(), name))
-            notices.append(f"URL parameter {key}={clip(text, URL_TEXT_LIMIT)!r} {exc}; using the default {default}.")
+            notices.append(f"URL parameter {key}={quote(text, URL_TEXT_LIMIT)} {exc}; using the default {default}.")
     cfg = PlaygroundConfig(**values)
     if cfg.batch_size not in batch_options(cfg.n_points):
         notices.append(f"URL parameter batch={cfg.batch_size} is not a batch size offered for {cfg.n_points} "
@@ -365,7 +365,7 @@ def decode_hide(raw):
         if n in HIDEABLE:
             fields.add(HIDEABLE[n])
         else:
-            notices.append(f"URL parameter {HIDE_PARAM}: {clip(n, URL_TEXT_LIMIT)!r} is not a control "
+            notices.append(f"URL parameter {HIDE_PARAM}: {quote(n, URL_TEXT_LIMIT)} is not a control "
                            f"(choose from {', '.join(HIDEABLE)}); it was ignored.")
     return frozenset(fields), notices
 
