@@ -1,7 +1,7 @@
 """Lesson 1, "Derivatives: numerical vs analytic": finite differences against the engine's backward().
 
-A thin page: widgets and session state only. The catalogue, the numbers and the figures
-come from micrograd.lessons.derivatives.
+A thin page: widgets and session state only. The numbers come from micrograd.lessons.derivatives,
+the function catalogue from derivatives_catalogue and the figures from derivatives_figures.
 """
 
 import math
@@ -11,6 +11,8 @@ import streamlit as st
 from app_pages import registry
 from micrograd.expr import FUNCTIONS, ExpressionError
 from micrograd.lessons import derivatives as lesson
+from micrograd.lessons import derivatives_catalogue as catalogue
+from micrograd.lessons import derivatives_figures as figures
 from micrograd.text import md_escape
 
 st.title(registry.page("derivatives.py").title_line)
@@ -23,7 +25,7 @@ Shrink the step h and the secant turns into the tangent, until **round-off** tak
 """
 )
 
-CHOICES = {c.key: c for c in lesson.CATALOGUE}
+CHOICES = {c.key: c for c in catalogue.CATALOGUE}
 
 left, right = st.columns([1, 1])
 with left:
@@ -37,7 +39,7 @@ with left:
     if key == "custom":
         custom = st.text_input(
             "f(x) =",
-            value=lesson.DEFAULT_CUSTOM,
+            value=catalogue.DEFAULT_CUSTOM,
             key="deriv_custom", persist_state="session",
             help="Python syntax in x: numbers, + - * / ** (power), parentheses and "
             + ", ".join(f"{f}(…)" for f in FUNCTIONS)
@@ -64,7 +66,7 @@ x = round(x, 9)  # the slider's float steps can carry 1e-16 noise: keep x = 0 ex
 h = 10.0**log10_h
 
 try:
-    fn = lesson.make_function(key, custom)
+    fn = catalogue.make_function(key, custom)
     cmp = lesson.compare(fn, x, h, dtype)
     curves = lesson.error_curves(fn, x, dtype)
 except ExpressionError as err:
@@ -107,10 +109,10 @@ for note in cmp.notes:
 
 g1, g2 = st.columns(2)
 with g1:
-    st.plotly_chart(lesson.function_figure(fn, cmp), key="deriv_function_chart")
+    st.plotly_chart(figures.function_figure(fn, cmp), key="deriv_function_chart")
 with g2:
-    st.plotly_chart(lesson.error_figure(curves, cmp), key="deriv_error_chart")
-    st.caption(md_escape(lesson.guides_caption(curves)))
+    st.plotly_chart(figures.error_figure(curves, cmp), key="deriv_error_chart")
+    st.caption(md_escape(figures.guides_caption(curves)))
 
 st.dataframe(
     lesson.readout_rows(cmp),

@@ -1,5 +1,6 @@
-"""The numpy definitions every graph-free computation shares: activations, data losses, accuracy
-and the forward pass of an MLP over many examples at once.
+"""The numpy definitions every graph-free computation shares: activations, data losses, accuracy,
+softmax and cross-entropy for K classes, R² for regression, and the forward pass of an MLP over
+many examples at once.
 
 The scalar engine (`micrograd.engine.Value`) and the Tensor engine build graphs; this module
 builds none. Boundary grids, dead-unit counts, metrics, the expression parser's numpy backend and
@@ -13,7 +14,8 @@ import math
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "activation", "sigmoid", "relu", "LOSSES", "data_loss", "accuracy", "layer_arrays", "forward"]
+__all__ = ["ACTIVATIONS", "activation", "sigmoid", "relu", "LOSSES", "data_loss", "accuracy", "log_softmax",
+           "softmax", "cross_entropy", "multiclass_accuracy", "r2_score", "layer_arrays", "forward"]
 
 
 def _floating(z):
@@ -104,6 +106,121 @@ def accuracy(scores, y):
     if s.size == 0:
         return math.nan
     return float(np.mean((s > 0) == (np.asarray(y) > 0)))
+
+
+def log_softmax(logits, axis=-1):
+    """log softmax(z)_k = z_k - log sum_j e^(z_j), along `axis`, stably (log-sum-exp trick).
+
+    The row maximum m is subtracted first (z - m <= 0, so e^(z - m) never overflows and the
+    largest term is 1, so the sum never underflows to 0): log_softmax(z) = (z - m) - log sum e^(z - m).
+    A row whose maximum is infinite is left unshifted (its values are nan or -inf, as PyTorch's).
+
+    Args:
+        logits: float array, e.g. (n, K) with one row of K class scores per example.
+        axis: the class axis.
+
+    Returns:
+        float64 array of logits' shape, every value <= 0.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    m = np.max(z, axis=axis, keepdims=True)
+    shifted = z - np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def softmax(logits, axis=-1):
+    """softmax(z)_k = e^(z_k) / sum_j e^(z_j) along `axis`, computed as e^(z - max z) / sum (stable).
+
+    Returns:
+        float64 array of logits' shape; each slice along `axis` is in [0, 1] and sums to 1.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    m = np.max(z, axis=axis, keepdims=True)
+    e = np.exp(z - np.where(np.isfinite(m), m, 0.0))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _class_labels(labels, n, k):
+    """labels as an int array (n,) of class indices in 0..k-1; raises ValueError otherwise."""
+    y = np.asarray(labels)
+    if y.shape != (n,):
+        raise ValueError(f"got {n} rows of logits but labels of shape {y.shape}")
+    if y.dtype.kind not in "iuf" or (y.size and not (np.all(np.mod(y, 1) == 0) and y.min() >= 0 and y.max() < k)):
+        raise ValueError(f"labels must be class indices 0..{k - 1} (whole numbers)")
+    return y.astype(np.int64)
+
+
+def cross_entropy(logits, labels):
+    """Mean cross-entropy of K-class logits against class indices: mean_i -log softmax(z_i)[y_i].
+
+    The same quantity as PyTorch's ``torch.nn.functional.cross_entropy(logits, labels)``
+    (mean reduction), via the stable `log_softmax`.
+
+    Args:
+        logits: float array (n, K), K >= 1; labels: n class indices in 0..K-1.
+
+    Returns:
+        float >= 0 (nan for n == 0).
+
+    Raises:
+        ValueError: if logits are not 2-d, or the labels do not fit them.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    if z.ndim != 2:
+        raise ValueError(f"cross_entropy expects logits of shape (n, K), got {z.shape}")
+    y = _class_labels(labels, *z.shape)
+    if z.shape[0] == 0:
+        return math.nan
+    return float(-np.mean(log_softmax(z)[np.arange(z.shape[0]), y]))
+
+
+def multiclass_accuracy(logits, labels):
+    """Fraction of examples whose largest logit is at their label's index (argmax; the first of
+    equal maxima), in [0, 1]; nan if empty.
+
+    Args:
+        logits: float array (n, K); labels: n class indices in 0..K-1.
+
+    Raises:
+        ValueError: as `cross_entropy`.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    if z.ndim != 2:
+        raise ValueError(f"multiclass_accuracy expects logits of shape (n, K), got {z.shape}")
+    y = _class_labels(labels, *z.shape)
+    if z.shape[0] == 0:
+        return math.nan
+    return float(np.mean(np.argmax(z, axis=1) == y))
+
+
+def r2_score(y_true, y_pred):
+    """Coefficient of determination R² = 1 - SS_res / SS_tot, as ``sklearn.metrics.r2_score``.
+
+    SS_res = sum (y_i - yhat_i)^2, SS_tot = sum (y_i - mean y)^2. 1 is a perfect fit, 0 is
+    no better than predicting the mean, and it is negative for worse. As scikit-learn (with
+    its default force_finite=True): constant targets give 1.0 if predicted exactly, else 0.0.
+
+    Args:
+        y_true, y_pred: float arrays (n,).
+
+    Returns:
+        float (nan for fewer than two examples, where scikit-learn also returns nan).
+
+    Raises:
+        ValueError: if the shapes differ.
+    """
+    t = np.asarray(y_true, dtype=np.float64).ravel()
+    p = np.asarray(y_pred, dtype=np.float64).ravel()
+    if t.shape != p.shape:
+        raise ValueError(f"r2_score needs as many predictions as targets, got {p.shape[0]} and {t.shape[0]}")
+    if t.size < 2:
+        return math.nan
+    ss_res = float(np.sum((t - p) ** 2))
+    ss_tot = float(np.sum((t - np.mean(t)) ** 2))
+    if ss_tot == 0:
+        return 1.0 if ss_res == 0 else 0.0
+    return 1.0 - ss_res / ss_tot
 
 
 def layer_arrays(model):

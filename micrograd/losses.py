@@ -1,20 +1,29 @@
-"""Loss functions and the L2 penalty, built from `Value` ops (standard library only).
+"""Loss functions and the L2 and L1 penalties, built from `Value` ops (standard library only).
 
 Each loss takes the model's outputs (scores / logits, one `Value` per example) and labels
-in {-1, +1}, and returns the mean over the examples as one `Value`.
+in {-1, +1}, and returns the mean over the examples as one `Value`; `mse_loss` also takes
+real regression targets, and `cross_entropy_loss` K logits per example and class indices.
 """
+
+import math
+import numbers
 
 from micrograd.engine import Value
 
-__all__ = ["hinge_loss", "mse_loss", "bce_with_logits_loss", "l2_penalty", "accuracy", "LOSSES"]
+__all__ = ["hinge_loss", "mse_loss", "cross_entropy_loss", "bce_with_logits_loss", "l2_penalty", "l1_penalty",
+           "accuracy", "LOSSES"]
 
 
-def _check(scores, ys):
+def _check(scores, ys, regression=False):
+    """Check n scores against n labels in {-1, +1}, or (regression=True) n finite real targets."""
     if len(scores) != len(ys):
         raise ValueError(f"got {len(scores)} scores but {len(ys)} labels")
     if not scores:
         raise ValueError("a loss needs at least one example")
-    if any(y != 1 and y != -1 for y in ys):
+    if regression:
+        if not all(isinstance(y, numbers.Real) and not isinstance(y, bool) and math.isfinite(y) for y in ys):
+            raise ValueError("regression targets must be finite real numbers")
+    elif any(y != 1 and y != -1 for y in ys):
         raise ValueError("labels must be -1 or +1 (convert 0/1 labels with y * 2 - 1)")
 
 
@@ -38,12 +47,13 @@ def hinge_loss(scores, ys):
     return sum(losses) * (1.0 / len(losses))
 
 
-def mse_loss(scores, ys):
+def mse_loss(scores, ys, regression=False):
     """Mean squared error: mean((score - y)^2), regressing the score onto the label.
 
-    Args and raises as `hinge_loss`; returns a Value >= 0.
+    Args and raises as `hinge_loss`; returns a Value >= 0. With ``regression=True`` the
+    targets ys may be any finite real numbers (a regression dataset's), else ValueError.
     """
-    _check(scores, ys)
+    _check(scores, ys, regression)
     losses = [(s - float(y)) ** 2 for y, s in zip(ys, scores)]
     return sum(losses) * (1.0 / len(losses))
 
@@ -74,6 +84,49 @@ def bce_with_logits_loss(scores, ys):
     return sum(losses) * (1.0 / len(losses))
 
 
+def cross_entropy_loss(logits_per_example, labels):
+    """Softmax cross-entropy for K classes, mean over examples, numerically stable.
+
+    For one example's logits z_1..z_K and class y the loss is -log softmax(z)_y =
+    log sum_j e^(z_j) - z_y, written with the log-sum-exp trick: m = max_j z_j (a plain float,
+    not a node) is subtracted first, log sum_j e^(z_j - m) - (z_y - m), so no e^x overflows and
+    the sum is >= 1. The loss does not depend on m, so neither does its gradient,
+    d/dz_j = softmax(z)_j - [j == y]. Built from the Value ops -, exp, +, log only; the same
+    quantity as PyTorch's ``torch.nn.functional.cross_entropy`` (mean reduction).
+
+    Args:
+        logits_per_example: n sequences of K >= 2 Values (or numbers) each, e.g. the outputs
+            of ``MLP(2, [8, K])`` on n examples.
+        labels: n class indices, whole numbers in 0..K-1.
+
+    Returns:
+        a Value >= 0.
+
+    Raises:
+        ValueError: if the lengths differ or are zero, the examples do not all have the same
+            K >= 2 logits, or a label is not a class index.
+    """
+    if len(logits_per_example) != len(labels):
+        raise ValueError(f"got {len(logits_per_example)} examples of logits but {len(labels)} labels")
+    if len(labels) == 0:
+        raise ValueError("a loss needs at least one example")
+    rows = [list(z) if not isinstance(z, Value) and hasattr(z, "__len__") else None for z in logits_per_example]
+    k = len(rows[0]) if rows[0] is not None else 0
+    if k < 2 or any(z is None or len(z) != k for z in rows):
+        raise ValueError("cross_entropy_loss needs the same number K >= 2 of logits for every example")
+    if any(isinstance(y, bool) or not isinstance(y, numbers.Real) or not math.isfinite(y) or y != int(y)
+           or not 0 <= y < k for y in labels):
+        raise ValueError(f"labels must be class indices 0..{k - 1} (whole numbers)")
+    losses = []
+    for z, y in zip(rows, labels):
+        z = [v if isinstance(v, Value) else Value(float(v)) for v in z]
+        m = max(v.data for v in z)
+        shifted = [v - m for v in z]
+        exps = [s.exp() for s in shifted]
+        losses.append(sum(exps[1:], exps[0]).log() - shifted[int(y)])
+    return sum(losses) * (1.0 / len(losses))
+
+
 def l2_penalty(params, alpha):
     """Weight decay / L2 regularization: alpha * sum(p^2), as the original demo.
 
@@ -85,6 +138,24 @@ def l2_penalty(params, alpha):
         a Value (alpha * 0 when alpha is 0, so the graph shape does not depend on alpha).
     """
     return alpha * sum((p * p for p in params), Value(0.0))
+
+
+def l1_penalty(params, alpha):
+    """L1 regularization (the lasso penalty): alpha * sum(|p|).
+
+    |p| is built as relu(p) + relu(-p), from the engine's own ops: its derivative is sign(p),
+    and 0 at p = 0 (both relus are off there), as ``torch.abs``'s gradient. Used in the loss,
+    this is the subgradient method, which never lands a weight on exactly 0; the `Trainer`
+    applies L1 as a proximal step instead (`micrograd.optim.soft_threshold`), which does.
+
+    Args:
+        params: sequence of Values (a model's parameters()).
+        alpha: the L1 rate, a float >= 0.
+
+    Returns:
+        a Value (alpha * 0 when alpha is 0, so the graph shape does not depend on alpha).
+    """
+    return alpha * sum((p.relu() + (-p).relu() for p in params), Value(0.0))
 
 
 def accuracy(scores, ys):

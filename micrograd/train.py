@@ -20,15 +20,19 @@ import time
 import numpy as np
 
 from micrograd.data import split
+from micrograd.features import check_features, expand
 from micrograd.functional import accuracy, data_loss
-from micrograd.losses import LOSSES, l2_penalty
+from micrograd.losses import LOSSES, l1_penalty, l2_penalty
 from micrograd.nn import ACTIVATIONS, MLP
-from micrograd.optim import SGD
+from micrograd.optim import OPTIMIZERS, SGD, AdamW
 
-__all__ = ["ENGINES", "HISTORY_FIELDS", "Trainer", "scalar_loss_and_grads", "get_engine"]
+__all__ = ["ENGINES", "HISTORY_FIELDS", "REGULARIZERS", "Trainer", "scalar_loss_and_grads", "get_engine"]
 
 #: engine names the Trainer accepts
 ENGINES = ("scalar", "tensor")
+
+#: regularizer names the Trainer accepts (``reg=``)
+REGULARIZERS = ("none", "l1", "l2")
 
 
 def scalar_loss_and_grads(model, X, y, loss="hinge", l2=0.0):
@@ -96,7 +100,9 @@ class Trainer:
         test_fraction: share of points held out for the test curves, in [0, 0.9].
         hidden: widths of the hidden layers, e.g. (8, 8); () for none (a linear model).
         activation: hidden activation, 'relu', 'tanh', 'sigmoid' or 'linear'.
-        lr: learning rate > 0. l2: L2 rate >= 0. momentum: in [0, 1).
+        lr: learning rate > 0. momentum: in [0, 1), SGD's (ignored by Adam and AdamW).
+        l2: the L2 rate >= 0, the older spelling of ``reg="l2", rate=l2`` (links made before
+            `reg` existed keep meaning L2); give either l2 or reg, not both.
         batch_size: examples per step; 0 or >= the training-set size means full batch.
         loss: 'hinge', 'mse' or 'bce'.
         seed: seeds the split, the initial weights and the batch order (reproducible runs).
@@ -104,26 +110,46 @@ class Trainer:
         history_cap: the curves keep at most this many points (>= 16): when full, every
             other point is dropped and points are then recorded half as often, so memory is
             bounded however long the run.
+        optimizer: 'sgd' (default; with `momentum`), 'adam' or 'adamw' (`micrograd.optim.OPTIMIZERS`),
+            with Adam's default betas (0.9, 0.999) and eps 1e-8.
+        reg: 'none', 'l1' or 'l2' (None: from `l2`). rate: the regularization rate >= 0.
+            L2 adds rate * sum(p^2) to the loss (every parameter, biases too, as the original
+            demo). L1 is rate * sum|p| (every parameter too), applied as the optimizer's
+            proximal step (`micrograd.optim`, ``l1=``): after each update p moves toward 0 by
+            the step size times rate and stops at exactly 0 (soft-thresholding), where the
+            subgradient of |p| would make a small weight oscillate around 0 forever.
+            TensorFlow Playground's L1 does the same: a regularization step that crosses 0
+            lands on 0.
+        weight_decay: AdamW's decoupled decay >= 0 (default 0.01, PyTorch's); used only by 'adamw'.
+        features: input features of the points X (n, 2), names of `micrograd.features.FEATURES`
+            (a sequence or 'x1,x1sq'): the model has one input per feature and sees
+            ``expand(X, features)``; X_train and X_test stay the raw points. None (default): X as given.
 
-    The hyperparameters ``lr, l2, momentum, batch_size, loss, engine`` are plain attributes:
-    change them between steps and the next step uses them, without resetting the model.
+    The hyperparameters ``lr, l2, reg, rate, momentum, weight_decay, batch_size, loss, engine,
+    optimizer_name`` are plain attributes: change them between steps and the next step uses
+    them, without resetting the model. Setting ``l2 = x`` means L2 at rate x (for x > 0), or
+    a rate of 0 if L2 was on; reading it gives the L2 rate (0.0 unless reg is 'l2'). A new
+    `optimizer_name` keeps the weights and starts the new optimizer with fresh state.
 
     Attributes:
-        model (MLP), optimizer (SGD), X_train, y_train, X_test, y_test (arrays),
+        model (MLP), optimizer (the `micrograd.optim` optimizer object, of `optimizer_name`'s
+        class), X_train, y_train, X_test, y_test (arrays),
         step_count (int): updates applied; epoch (float): passes over the training set;
         diverged_at (int or None): the step whose loss was nan/inf; restored_step (int or
         None): the step the run then went back to (see `step`); diverged_lr (float or None):
         the learning rate that diverged; diverged_history (dict of lists or None): the curve
         points that were undone, from the restored step on; nodes_per_step (int);
         ms_per_step (float, moving average);
-        last_loss (float): the total loss of the last step; history (dict of lists).
+        last_loss (float): the total loss of the last step (data loss + regularization term,
+        before the update); history (dict of lists).
 
     Raises:
         ValueError: for an unknown activation, loss or engine, or out-of-range values.
     """
 
     def __init__(self, X, y, test_fraction=0.2, hidden=(8, 8), activation="tanh", lr=0.1, l2=0.0,
-                 momentum=0.0, batch_size=0, loss="hinge", seed=0, engine="scalar", history_cap=1000):
+                 momentum=0.0, batch_size=0, loss="hinge", seed=0, engine="scalar", history_cap=1000,
+                 optimizer="sgd", reg=None, rate=0.0, weight_decay=0.01, features=None):
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}: choose one of {sorted(ACTIVATIONS)}")
         if history_cap < 16:
@@ -133,9 +159,20 @@ class Trainer:
         self.X_train, self.X_test, self.y_train, self.y_test = split(X, y, test_fraction, seed)
         self.hidden = tuple(int(h) for h in hidden)
         self.activation = activation
-        self.model = MLP(X.shape[1], list(self.hidden) + [1], activation=activation, seed=seed)
-        self.optimizer = SGD(self.model.parameters(), lr=lr, momentum=momentum)
-        self.lr, self.l2, self.momentum, self.batch_size, self.loss = lr, l2, momentum, batch_size, loss
+        # input features (micrograd.features): the model sees expand(X, features); None: X itself
+        self.features = None if features is None else check_features(features)
+        nin = X.shape[1] if self.features is None else len(self.features)
+        self.model = MLP(nin, list(self.hidden) + [1], activation=activation, seed=seed)
+        if reg is None:
+            reg, rate = ("l2", l2) if l2 else ("none", rate)
+        elif l2:
+            raise ValueError("give the L2 rate as l2= or as reg='l2', rate=, not both")
+        self.reg, self.rate, self.weight_decay = reg, rate, weight_decay
+        self.lr, self.momentum, self.batch_size, self.loss = lr, momentum, batch_size, loss
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}: choose one of {', '.join(OPTIMIZERS)}")
+        self.optimizer_name = optimizer
+        self.optimizer = OPTIMIZERS[optimizer](self.model.parameters(), lr=lr)
         self.engine = engine
         get_engine(engine)  # fail now, not at the first step
         self.seed = seed
@@ -166,14 +203,43 @@ class Trainer:
     def _validate(self):
         if not self.lr > 0:
             raise ValueError(f"learning rate must be > 0, got {self.lr!r}")
-        if not self.l2 >= 0:
-            raise ValueError(f"L2 rate must be >= 0, got {self.l2!r}")
+        if self.reg not in REGULARIZERS:
+            raise ValueError(f"unknown regularization {self.reg!r}: choose one of {', '.join(REGULARIZERS)}")
+        if not self.rate >= 0:
+            raise ValueError(f"regularization rate must be >= 0, got {self.rate!r}")
+        if self.optimizer_name not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer_name!r}: choose one of {', '.join(OPTIMIZERS)}")
+        if not self.weight_decay >= 0:
+            raise ValueError(f"weight decay must be >= 0, got {self.weight_decay!r}")
         if not 0 <= self.momentum < 1:
             raise ValueError(f"momentum must be in [0, 1), got {self.momentum!r}")
         if self.loss not in LOSSES:
             raise ValueError(f"unknown loss {self.loss!r}: choose one of {sorted(LOSSES)}")
         if int(self.batch_size) != self.batch_size or self.batch_size < 0:
             raise ValueError(f"batch size must be an integer >= 0 (0: full batch), got {self.batch_size!r}")
+
+    @property
+    def l2(self):
+        """The L2 rate: `rate` when `reg` is 'l2', else 0.0 (see the class docstring for setting it)."""
+        return self.rate if self.reg == "l2" else 0.0
+
+    @l2.setter
+    def l2(self, value):
+        if value or self.reg == "l2":  # l2 = 0 leaves an L1 set-up alone
+            self.reg, self.rate = "l2", value
+
+    def _sync_optimizer(self):
+        """Give the optimizer this step's hyperparameters; a new `optimizer_name` gets a fresh one."""
+        cls = OPTIMIZERS[self.optimizer_name]
+        if type(self.optimizer) is not cls:
+            self.optimizer = cls(self.optimizer.params, lr=self.lr)
+        opt = self.optimizer
+        opt.lr = self.lr
+        opt.l1 = self.rate if self.reg == "l1" else 0.0
+        if cls is SGD:
+            opt.momentum = self.momentum
+        elif cls is AdamW:
+            opt.weight_decay = self.weight_decay
 
     @property
     def n_train(self):
@@ -210,11 +276,12 @@ class Trainer:
         return self.X_train[idx], self.y_train[idx]
 
     def step(self):
-        """One SGD step on the next batch, through the chosen engine.
+        """One optimizer step on the next batch, through the chosen engine (L1 included).
 
         Divergence guard: a checkpoint is kept of the run at the weights with the lowest loss
         seen so far (the batch loss before the update, for the current loss function):
-        weights, momentum, step counter, epoch and batch order. If a step's loss, a gradient
+        weights, the optimizer's state (momentum buffers, or Adam's moments and step count),
+        step counter, epoch and batch order. If a step's loss, a gradient
         or an updated weight is nan/inf, or an op overflows, the step is not applied and the
         run goes back to that checkpoint (weights one step before the overflow are already
         astronomically large, so resuming from them with any learning rate would diverge
@@ -229,14 +296,17 @@ class Trainer:
         """
         self._validate()
         fn = get_engine(self.engine)
-        self.optimizer.lr, self.optimizer.momentum = self.lr, self.momentum
+        self._sync_optimizer()
         params = self.optimizer.params
+        l1 = self.rate if self.reg == "l1" else 0.0
         before = self._state()
         Xb, yb = self._next_batch()
         t0 = time.perf_counter()
         try:
             with np.errstate(all="ignore"):
-                loss, _scores, nodes = fn(self.model, Xb, yb, loss=self.loss, l2=self.l2)
+                loss, _scores, nodes = fn(self.model, self.inputs(Xb), yb, loss=self.loss, l2=self.l2)
+            if l1:  # the L1 term's value; the optimizer applies it as a proximal step
+                loss += l1_penalty(params, l1).data
             ok = math.isfinite(loss) and all(math.isfinite(p.grad) for p in params)
             if ok:
                 self.optimizer.step()
@@ -264,8 +334,9 @@ class Trainer:
         return True
 
     def _state(self):
-        """What the divergence guard restores: weights, momentum, counters and batch order."""
-        return {"weights": [p.data for p in self.optimizer.params], "velocity": list(self.optimizer.velocity),
+        """What the divergence guard restores: weights, optimizer state, counters and batch order."""
+        opt = self.optimizer
+        return {"weights": [p.data for p in opt.params], "optimizer": (type(opt), opt.state_dict()),
                 "step": self.step_count, "epoch": self.epoch, "rng": self._rs.get_state(),
                 "order": self._order, "pos": self._pos}
 
@@ -275,7 +346,11 @@ class Trainer:
         self.restored_step = state["step"]
         self.diverged_lr = self.lr
         self.model.set_parameter_values(state["weights"])
-        self.optimizer.velocity = list(state["velocity"])
+        kind, opt_state = state["optimizer"]
+        if kind is type(self.optimizer):
+            self.optimizer.load_state_dict(opt_state)
+        else:  # the optimizer was switched after the checkpoint: the current one starts afresh
+            self.optimizer = type(self.optimizer)(self.optimizer.params, lr=self.lr)
         self.step_count, self.epoch = state["step"], state["epoch"]
         self._rs.set_state(state["rng"])
         self._order, self._pos = state["order"], state["pos"]
@@ -301,16 +376,26 @@ class Trainer:
 
     # --- curves ---
 
+    def inputs(self, X):
+        """The model's inputs for raw points X (n, 2): `micrograd.features.expand` of the
+        Trainer's `features`, or X itself when `features` is None."""
+        return X if self.features is None else expand(X, self.features)
+
+    def predict(self, X):
+        """The model's scores (n,) for raw points X (a batch, the boundary grid), graph-free:
+        ``model.predict(inputs(X))``."""
+        return self.model.predict(self.inputs(X))
+
     def evaluate(self):
         """Data loss and accuracy on the train and test sets, with the numpy forward.
 
         Returns:
             dict with step, epoch, train_loss, train_acc, test_loss, test_acc (test values
-            are nan when the test set is empty). Losses exclude the L2 term.
+            are nan when the test set is empty). Losses exclude the regularization term.
         """
         with np.errstate(all="ignore"):
-            s_train = self.model.predict(self.X_train)
-            s_test = self.model.predict(self.X_test) if len(self.y_test) else np.zeros(0)
+            s_train = self.predict(self.X_train)
+            s_test = self.predict(self.X_test) if len(self.y_test) else np.zeros(0)
         return {
             "step": self.step_count,
             "epoch": self.epoch,

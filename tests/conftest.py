@@ -1,11 +1,25 @@
 """Shared test fixtures. (`import micrograd` and `import app_pages` work because pytest puts the
 repository root on sys.path: `pythonpath` in pyproject.toml.)"""
 
+import math
 import re
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from micrograd.engine import Value
+
+#: hand-derived f(x), f'(x) of every built-in entry of the derivatives lesson's catalogue, in its order
+EXACT_DERIVATIVES = {
+    "square": (lambda x: x * x, lambda x: 2 * x),
+    "cubic": (lambda x: x**3 - 2 * x, lambda x: 3 * x * x - 2),
+    "sin": (math.sin, math.cos),
+    "tanh": (math.tanh, lambda x: 1 - math.tanh(x) ** 2),
+    "exp": (math.exp, math.exp),
+    "inverse": (lambda x: 1 / x, lambda x: -1 / (x * x)),
+    "sigmoid": (lambda x: 1 / (1 + math.exp(-x)), lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2),
+}
 
 
 @pytest.fixture
@@ -30,6 +44,32 @@ def lecture_graph():
     return build
 
 
+def original_more_ops(a, b, relu=lambda v: v.relu()):
+    """The original micrograd's test_more_ops expression of a and b (there: a = −4, b = 2).
+
+    Written once for every reference it is checked against: `Value`s, float64 torch tensors
+    (both have ``.relu()``) and exact `Fraction`s (pass ``relu=lambda v: max(v, 0)``); the
+    constants are integers so that Fractions stay exact. Returns g, a function of a and b.
+    """
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + relu(b + a)
+    d += 3 * d + relu(b - a)
+    e = c - d
+    f = e**2
+    g = f / 2
+    g += 10 / f
+    return g
+
+
+@pytest.fixture
+def more_ops():
+    """`original_more_ops`, for the engine test and its PyTorch cross-check."""
+    return original_more_ops
+
+
 def shown_text(markdown):
     """What a reader sees of a Markdown string made with `micrograd.text.md_escape`: every
     backslash escape of an ASCII punctuation character read as that character (CommonMark
@@ -41,3 +81,44 @@ def shown_text(markdown):
 def shown():
     """`shown_text`, for tests that compare a page's Markdown with the text it displays."""
     return shown_text
+
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def open_page(script, query=None, timeout=30):
+    """The app opened on one page in Streamlit's AppTest, as a browser opening its link would.
+
+    Args:
+        script: the page's script, relative to the repository root, e.g. "app_pages/derivatives.py".
+        query: URL parameters ({name: value}) set before the first run, or None.
+        timeout: seconds each run may take.
+
+    Returns:
+        the `AppTest` after its first run, which is asserted to have raised nothing.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    at.switch_page(script)
+    at.run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture
+def original_moons():
+    """The original micrograd demo's data, made as its notebook makes it: np.random.seed(1337);
+    make_moons(n_samples=100, noise=0.1); labels y * 2 - 1. numpy's global generator is put
+    back as it was afterwards. Returns (X, y) with y in {-1, +1}."""
+    from sklearn.datasets import make_moons
+
+    state = np.random.get_state()
+    try:
+        np.random.seed(1337)
+        X, y = make_moons(n_samples=100, noise=0.1)
+    finally:
+        np.random.set_state(state)
+    return X, y * 2 - 1

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_moons
 
 from micrograd.data import DATASETS, make_dataset, split
 
@@ -85,17 +84,12 @@ def test_zero_noise_points_lie_on_their_shapes():
     assert np.all(np.sign(X[:, 0] * X[:, 1]) == y)  # label = sign(x1 * x2)
 
 
-def test_moons_match_sklearn_with_the_same_seed():
-    # the original demo: np.random.seed(1337); make_moons(n_samples=100, noise=0.1); y*2-1
-    state = np.random.get_state()
-    try:
-        np.random.seed(1337)
-        X_ref, y_ref = make_moons(n_samples=100, noise=0.1)
-    finally:
-        np.random.set_state(state)
+def test_moons_match_sklearn_with_the_same_seed(original_moons):
+    # the original demo's moons (seed 1337), made with numpy's global generator as it does
+    X_ref, y_ref = original_moons
     X, y = make_dataset("moons", n=100, noise=0.1, seed=1337)
     assert np.array_equal(X, X_ref)
-    assert np.array_equal(y, y_ref * 2 - 1)
+    assert np.array_equal(y, y_ref)
 
 
 def test_make_dataset_leaves_numpy_global_state_alone():
@@ -191,3 +185,30 @@ def test_negative_zero_noise_is_zero_noise(name):
 def test_infinite_or_nan_arguments_raise_valueerror(kwargs):
     with pytest.raises(ValueError):
         make_dataset("moons", **kwargs)
+
+
+# --- regression and multiclass datasets in the registry ------------------------------------
+
+
+def test_every_dataset_has_one_task_and_a_wrong_name_is_told_them_all():
+    from micrograd.data import MULTICLASS_DATASETS, REGRESSION_DATASETS, TASKS
+
+    assert list(TASKS) == list(DATASETS) + list(REGRESSION_DATASETS) + list(MULTICLASS_DATASETS)
+    assert {TASKS[n] for n in DATASETS} == {"binary"}
+    with pytest.raises(ValueError) as err:
+        make_dataset("swiss_roll")
+    assert all(name in str(err.value) for name in TASKS)
+    for name in REGRESSION_DATASETS + MULTICLASS_DATASETS:
+        with pytest.raises(ValueError):
+            make_dataset(name, n=3)
+
+
+def test_split_stratifies_three_classes_and_splits_real_targets():
+    X, y = make_dataset("blobs3", n=60, noise=0.1, seed=0)
+    Xtr, Xte, ytr, yte = split(X, y, test_fraction=0.25, seed=0)
+    assert np.bincount(yte).tolist() == [5, 5, 5] and np.bincount(ytr).tolist() == [15, 15, 15]
+    X, y = make_dataset("gauss", n=50, noise=0.1, seed=0)
+    Xtr, Xte, ytr, yte = split(X, y, test_fraction=0.2, seed=0)
+    assert len(yte) == 10 and ytr.dtype == np.float64
+    rows = sorted(map(tuple, np.column_stack([X, y]).tolist()))
+    assert sorted(map(tuple, np.column_stack([np.vstack([Xtr, Xte]), np.concatenate([ytr, yte])]).tolist())) == rows

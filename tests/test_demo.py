@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_moons
 
 from micrograd.demo import demo_data, demo_loss, demo_model, run
 
@@ -32,16 +31,11 @@ ORIGINAL_LOG = [
 ]
 
 
-def test_demo_data_is_the_originals_moons():
-    state = np.random.get_state()
-    try:
-        np.random.seed(1337)
-        X_ref, y_ref = make_moons(n_samples=100, noise=0.1)
-    finally:
-        np.random.set_state(state)
+def test_demo_data_is_the_originals_moons(original_moons):
+    X_ref, y_ref = original_moons
     X, y = demo_data()
     assert np.array_equal(X, X_ref)
-    assert np.array_equal(y, y_ref * 2 - 1)
+    assert np.array_equal(y, y_ref)
 
 
 def test_demo_model_has_the_originals_initial_weights():

@@ -1,8 +1,10 @@
 """Tests for micrograd.engine.Value against independent references.
 
 References: the math module (forward values), central finite differences of those math
-functions (gradients), hand-derived values (edge points), and PyTorch's accumulation rules
-(backward semantics). PyTorch itself is only used in test_torch_crosscheck.py.
+functions (gradients), exact fractions and hand-derived values (edge points), and PyTorch's
+accumulation rules (backward semantics), derived by hand here. Where a comment says "as in
+PyTorch", test_torch_crosscheck.py computes the same case with torch float64 (named in the
+comment); PyTorch itself is only imported there.
 """
 
 import gc
@@ -137,24 +139,21 @@ def test_sanity_check_from_original_micrograd():
     assert x.grad == 46.0
 
 
-def test_more_ops_from_original_micrograd():
-    # the original's test_more_ops; values from PyTorch recorded there (float64)
-    a = Value(-4.0)
-    b = Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
+def test_more_ops_from_original_micrograd(more_ops):
+    # the original's test_more_ops, against exact rational arithmetic: the value exactly, the
+    # gradients as central differences of the exact function with a step of 1e-30 (the relu
+    # kinks are far away; PyTorch float64: test_torch_crosscheck.py::test_original_more_ops_match_torch)
+    a, b = Value(-4.0), Value(2.0)
+    g = more_ops(a, b)
     g.backward()
-    assert close(g.data, 24.70408163265306, rel=1e-12)
-    assert close(a.grad, 138.83381924198252, rel=1e-12)
-    assert close(b.grad, 645.5772594752186, rel=1e-12)
+
+    def exact(x, y):
+        return more_ops(Fraction(x), Fraction(y), relu=lambda v: max(v, 0))
+
+    h = Fraction(1, 10**30)
+    assert g.data == float(exact(-4, 2))  # 24.70408163265306
+    assert close(a.grad, float((exact(-4 + h, 2) - exact(-4 - h, 2)) / (2 * h)), rel=1e-12)  # 138.83...
+    assert close(b.grad, float((exact(-4, 2 + h) - exact(-4, 2 - h)) / (2 * h)), rel=1e-12)  # 645.57...
 
 
 def test_ops_record_op_names_children_and_local_grads():
@@ -323,8 +322,8 @@ def test_very_small_and_large_values():
 
 def test_division_by_tiny_nonzero_number_is_not_a_zero_division():
     # 1 / 1e-300 = 1e300 is a perfectly good float; the local derivative -x/y^2 = -1e600
-    # overflows to -inf (as in PyTorch). Dividing by a nonzero number must not raise
-    # ZeroDivisionError.
+    # overflows to -inf (as in PyTorch: test_torch_crosscheck.py::test_binary_ops_match_torch[div@1.0,1e-300]).
+    # Dividing by a nonzero number must not raise ZeroDivisionError.
     x, y = Value(1.0), Value(1e-300)
     out = x / y
     out.backward()
@@ -473,7 +472,8 @@ def test_zeroing_grads_then_backward_gives_the_first_result():
 
 
 def test_backward_from_an_interior_node_accumulates_into_leaves():
-    # PyTorch: grads from two different roots add up in the shared leaves
+    # grads from two different roots add up in the shared leaves, as in PyTorch
+    # (test_torch_crosscheck.py::test_gradients_accumulate_over_backward_calls_as_in_torch)
     a = Value(2.0)
     y1 = a * 3.0
     y2 = a**2
@@ -483,8 +483,8 @@ def test_backward_from_an_interior_node_accumulates_into_leaves():
 
 
 def test_backward_from_an_interior_node_after_the_root():
-    # PyTorch (with retain_grad): a later backward from c adds dc/dc = 1 to c.grad and dc/dx
-    # to everything below c, on top of what the first pass left
+    # a later backward from c adds dc/dc = 1 to c.grad and dc/dx to everything below c, on top
+    # of what the first pass left, as PyTorch with retain_grad (the test named just above)
     a, b, c, d, e = _graph()
     e.backward()
     ga, gb, gc_ = a.grad, b.grad, c.grad
@@ -624,14 +624,16 @@ def test_repr_and_float():
 
 
 def test_relu_passes_nan_through_so_divergence_stays_visible():
-    assert math.isnan(Value(math.nan).relu().data)  # PyTorch: relu(nan) = nan
+    # as torch.relu (test_torch_crosscheck.py::test_relu_passes_nan_through_as_torch)
+    assert math.isnan(Value(math.nan).relu().data)
 
 
 def test_zero_to_the_power_zero_is_one_with_zero_gradients():
     x, y = Value(0.0), Value(0.0)
     out = x**y
     out.backward()
-    assert (out.data, x.grad, y.grad) == (1.0, 0.0, 0.0)  # as torch.pow(0., 0.) and its grads
+    # as torch.pow(0., 0.) and its grads (test_torch_crosscheck.py::test_edge_gradients_match_torch[0 ** 0])
+    assert (out.data, x.grad, y.grad) == (1.0, 0.0, 0.0)
 
 
 # --- weighted_sum: a neuron's b + sum(w * x) as one node ---------------------------------
@@ -786,7 +788,8 @@ def test_value_to_the_power_zero_gives_the_base_zero_gradient(x):
 @pytest.mark.parametrize("x", [-1.0, 0.0, -1e-300])
 def test_relu_that_is_off_blocks_an_infinite_upstream(x):
     # relu(x) ** 0.5 at x <= 0: the power's local derivative at 0 is inf, and the relu sends
-    # 0 whatever it receives (PyTorch: grad 0), where 0 * inf would be nan
+    # 0 whatever it receives, where 0 * inf would be nan (PyTorch too sends 0:
+    # test_torch_crosscheck.py::test_edge_gradients_match_torch[relu(-1) ** 0.5] and its neighbours)
     v = Value(x)
     root = v.relu() ** 0.5
     root.backward()

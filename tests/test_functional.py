@@ -99,3 +99,11 @@ def test_activations_keep_float32_for_the_float32_lesson():
     e = np.exp(-np.abs(z))  # float32 throughout
     np.testing.assert_array_equal(functional.sigmoid(z), np.where(z >= 0, np.float32(1) / (1 + e), e / (1 + e)))
     assert functional.sigmoid([0, 1]).dtype == np.float64
+
+
+def test_softmax_along_an_axis_and_with_impossible_classes():
+    Z = np.array([[0.0, math.log(3.0)], [-np.inf, 5.0]])
+    np.testing.assert_allclose(functional.softmax(Z), [[0.25, 0.75], [0.0, 1.0]], rtol=1e-15)
+    np.testing.assert_array_equal(functional.log_softmax(Z)[1], [-np.inf, 0.0])  # a -inf logit: probability 0
+    np.testing.assert_allclose(functional.softmax(Z.T, axis=0), functional.softmax(Z).T, rtol=1e-15)
+    assert functional.cross_entropy(Z, [1, 1]) == pytest.approx(math.log(4 / 3) / 2, rel=1e-15)

@@ -5,12 +5,14 @@ import dataclasses
 import io
 import json
 import math
+import time
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from micrograd import train
 from micrograd.engine import Value
 from micrograd.functional import data_loss
 from micrograd.lessons import playground as pg
@@ -253,11 +255,68 @@ def test_dead_relu_detection():
 
 # --- meter, export, messages ---
 
-def test_cost_meter(trained):
-    m = pg.cost_meter(trained)
-    assert m["parameters"] == (2 * 8 + 8) + (8 * 8 + 8) + (8 + 1)
-    assert m["nodes_per_step"] == trained.nodes_per_step > 0
-    assert m["steps_per_second"] == pytest.approx(1000 / m["ms_per_step"])
+def _expected_nodes_per_step(hidden, activation, loss, l2, batch):
+    """The scalar graph's node count for one step, derived from the ops each part builds.
+
+    Leaves: every parameter once (2 inputs per point are plain numbers: `weighted_sum` makes
+    them constants inside the node, not nodes). Per example: each neuron is one `Σwx+b` node,
+    plus one activation node in a hidden layer (none for 'linear'); the loss term builds
+    hinge: constant -y, `*`, constant 1, `+`, ReLU = 5 nodes; mse: constant y, `-`, `**2` = 3.
+    The mean: sum() starts from constant 0 (+1 leaf, one `+` per example), then `* (1/n)`
+    (constant + `*` = 2). L2 > 0 adds Value(0.0), a `p*p` and a `+` per parameter, alpha's
+    constant and `*`, and the `+` joining it to the data loss: 2P + 4.
+    """
+    widths = (2, *hidden, 1)
+    params = sum((nin + 1) * nout for nin, nout in zip(widths, widths[1:]))
+    act_nodes = 0 if activation == "linear" else 1
+    per_example = sum(hidden) * (1 + act_nodes) + 1 + {"hinge": 5, "mse": 3}[loss]
+    nodes = params + batch * per_example + (batch + 1) + 2
+    return nodes + (2 * params + 4 if l2 else 0), params
+
+
+def test_cost_meter_parameters_of_the_default_network(trained):
+    # 2 -> 8 -> 8 -> 1: (weights + bias) per neuron, layer by layer
+    assert pg.cost_meter(trained)["parameters"] == (2 * 8 + 8) + (8 * 8 + 8) + (8 + 1)
+
+
+@pytest.mark.parametrize("hidden, activation, loss, l2", [
+    ((3,), "tanh", "hinge", 0.0),    # 13 parameters, 4 * 12 + 5 + 2 + 13 = 68 nodes
+    ((3,), "linear", "mse", 0.0),
+    ((2, 2), "relu", "hinge", 0.01),
+    ((), "tanh", "mse", 0.01),       # no hidden layer: one neuron on the inputs
+])
+def test_cost_meter_counts_the_scalar_graph_derived_from_the_architecture(hidden, activation, loss, l2):
+    cfg = pg.PlaygroundConfig(hidden=hidden, activation=activation, loss=loss, l2=l2, batch_size=4)
+    tr = pg.build_trainer(cfg)
+    before = pg.cost_meter(tr)
+    assert (before["nodes_per_step"], before["ms_per_step"], before["steps_per_second"]) == (0, 0.0, 0.0)
+    tr.run(2)
+    nodes, params = _expected_nodes_per_step(hidden, activation, loss, l2, batch=4)
+    m = pg.cost_meter(tr)
+    assert (m["parameters"], m["nodes_per_step"]) == (params, nodes)
+
+
+def test_cost_meter_timing_agrees_with_a_clock_read_around_each_step(monkeypatch):
+    # each step's engine call sleeps 15 ms: the meter must show at least that, and never more
+    # than the wall time this test measures around the whole step
+    delay = 0.015
+    engine = train.get_engine("scalar")
+
+    def slow_engine(*args, **kwargs):
+        time.sleep(delay)
+        return engine(*args, **kwargs)
+
+    monkeypatch.setattr(train, "get_engine", lambda name: slow_engine)
+    tr = pg.build_trainer(pg.PlaygroundConfig(hidden=(2,)))
+    walls = []
+    for _ in range(4):
+        t0 = time.perf_counter()
+        assert tr.step()
+        walls.append((time.perf_counter() - t0) * 1000.0)
+    m = pg.cost_meter(tr)
+    assert delay * 1000 <= m["ms_per_step"] <= max(walls)
+    assert 1000 / max(walls) <= m["steps_per_second"] <= 1 / delay
+    assert m["steps_per_second"] * m["ms_per_step"] == pytest.approx(1000)
 
 
 def test_history_csv_round_trip(trained):

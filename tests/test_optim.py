@@ -1,11 +1,14 @@
-"""Tests for micrograd.optim.SGD against hand-computed update sequences
-(PyTorch's formulation; the torch.optim.SGD comparison is in test_torch_crosscheck.py).
+"""Tests for micrograd.optim: SGD against hand-computed update sequences (PyTorch's
+formulation; the torch.optim.SGD comparison is in test_torch_crosscheck.py), Adam and AdamW
+against torch.optim and a hand-derived first step, and the L1 proximal step.
 """
+
+import math
 
 import pytest
 
 from micrograd.engine import Value
-from micrograd.optim import SGD
+from micrograd.optim import OPTIMIZERS, SGD, Adam, AdamW, soft_threshold
 
 
 def run(opt, p, steps):
@@ -89,3 +92,152 @@ def test_bad_learning_rate_set_later_raises_on_step():
     opt.lr = -1.0
     with pytest.raises(ValueError):
         opt.step()
+
+
+# --- Adam and AdamW ---
+
+# a fixed, varied gradient sequence: 10 steps x 4 parameters (signs flip, one gradient is 0
+# at times, magnitudes from 1e-6 to 1e3), so the moments and bias corrections are exercised
+GRADS = [[math.sin(1.7 * t + k) * 10.0 ** (k - 2) if (t + k) % 5 else 0.0 for k in range(4)] for t in range(1, 11)]
+W0 = [0.5, -1.25, 3.0, 1e-3]
+
+
+def feed(opt, grads=GRADS):
+    """Apply each gradient vector of `grads` with opt.step(); return the weights after each step."""
+    trace = []
+    for g in grads:
+        for p, gi in zip(opt.params, g, strict=True):
+            p.grad = gi
+        opt.step()
+        trace.append([p.data for p in opt.params])
+    return trace
+
+
+def torch_feed(torch_opt_cls, grads=GRADS, **kwargs):
+    torch = pytest.importorskip("torch")
+    ps = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in W0]
+    opt = torch_opt_cls(ps, **kwargs)
+    trace = []
+    for g in grads:
+        for p, gi in zip(ps, g, strict=True):
+            p.grad = torch.tensor(gi, dtype=torch.float64)
+        opt.step()
+        trace.append([p.item() for p in ps])
+    return trace
+
+
+@pytest.mark.parametrize("kwargs", [dict(lr=0.001), dict(lr=0.1, betas=(0.8, 0.99), eps=1e-6)])
+def test_adam_first_10_updates_equal_torch(kwargs):
+    torch = pytest.importorskip("torch")
+    ours = feed(Adam([Value(w) for w in W0], **kwargs))
+    ref = torch_feed(torch.optim.Adam, **kwargs)
+    for a, b in zip(ours, ref, strict=True):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
+    assert ours[-1] != W0  # it moved
+
+
+@pytest.mark.parametrize("kwargs", [dict(lr=0.001), dict(lr=0.05, weight_decay=0.3), dict(lr=0.1, weight_decay=0.0)])
+def test_adamw_first_10_updates_equal_torch(kwargs):
+    torch = pytest.importorskip("torch")
+    ours = feed(AdamW([Value(w) for w in W0], **kwargs))
+    ref = torch_feed(torch.optim.AdamW, **kwargs)
+    for a, b in zip(ours, ref, strict=True):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
+
+
+def test_adamw_differs_from_adam_by_the_decoupled_decay_only():
+    # with zero gradients Adam does not move; AdamW shrinks every weight by (1 - lr wd) a step
+    adam, adamw = Adam([Value(w) for w in W0], lr=0.1), AdamW([Value(w) for w in W0], lr=0.1, weight_decay=0.5)
+    zeros = [[0.0] * 4] * 3
+    assert feed(adam, zeros)[-1] == W0
+    assert feed(adamw, zeros)[-1] == pytest.approx([w * 0.95 ** 3 for w in W0], rel=1e-15)
+
+
+@pytest.mark.parametrize("g", [1e-6, -3.0, 2.5e4])
+def test_adam_first_step_moves_by_lr_hand_derived(g):
+    # t = 1: m = (1 - b1) g and v = (1 - b2) g^2, so m_hat = g and v_hat = g^2 after the bias
+    # corrections, and the step is lr * g / (|g| + eps): lr itself when eps = 0, for any g != 0
+    p = Value(2.0)
+    opt = Adam([p], lr=0.01, eps=0.0)
+    p.grad = g
+    opt.step()
+    assert p.data - 2.0 == pytest.approx(-math.copysign(0.01, g), rel=1e-12)
+    q = Value(2.0)
+    opt = Adam([q], lr=0.01)  # eps = 1e-8
+    q.grad = g
+    opt.step()
+    assert q.data - 2.0 == pytest.approx(-0.01 * g / (abs(g) + 1e-8), rel=1e-12)
+    assert (opt.t, opt.m[0], opt.v[0]) == (1, pytest.approx(0.1 * g), pytest.approx(0.001 * g * g))
+
+
+def test_adam_second_step_hand_derived():
+    # g1 = 1, g2 = -1, b = (0.5, 0.5), eps = 0: m2 = 0.25 - 0.5 = -0.25, v2 = 0.25 + 0.5 = 0.75;
+    # m_hat = -0.25 / 0.75 = -1/3, v_hat = 0.75 / 0.75 = 1: the second step is +lr/3
+    p = Value(0.0)
+    opt = Adam([p], lr=0.3, betas=(0.5, 0.5), eps=0.0)
+    feed(opt, [[1.0], [-1.0]])
+    assert p.data == pytest.approx(-0.3 + 0.1, rel=1e-14)
+
+
+def test_optimizer_state_round_trip_continues_exactly():
+    # save after 4 steps, take 3 more, load: the next 6 are those of an uninterrupted run
+    for make in (lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1),
+                 lambda ps: AdamW(ps, lr=0.1, weight_decay=0.1)):
+        ref = make([Value(w) for w in W0])
+        want = feed(ref)
+        opt = make([Value(w) for w in W0])
+        feed(opt, GRADS[:4])
+        saved, weights = opt.state_dict(), [p.data for p in opt.params]
+        feed(opt, GRADS[4:7])
+        opt.load_state_dict(saved)
+        for p, w in zip(opt.params, weights, strict=True):
+            p.data = w
+        assert feed(opt, GRADS[4:]) == want[4:]
+
+
+@pytest.mark.parametrize("kwargs", [dict(lr=0.0), dict(lr=0.1, betas=(0.9, 1.0)), dict(lr=0.1, betas=(-0.1, 0.9)),
+                                    dict(lr=0.1, eps=-1.0), dict(lr=float("nan"))])
+def test_adam_bad_hyperparameters_raise_valueerror(kwargs):
+    with pytest.raises(ValueError):
+        Adam([Value(1.0)], **kwargs)
+    with pytest.raises(ValueError):
+        AdamW([Value(1.0)], **kwargs)
+    with pytest.raises(ValueError, match="weight decay"):
+        AdamW([Value(1.0)], weight_decay=-0.1)
+
+
+def test_registry_names():
+    assert OPTIMIZERS == {"sgd": SGD, "adam": Adam, "adamw": AdamW}
+
+
+# --- the L1 proximal step ---
+
+def test_soft_threshold_hand_values():
+    assert [soft_threshold(x, 0.1) for x in (0.5, -0.5, 0.05, -0.1, 0.0)] == [0.4, -0.4, 0.0, 0.0, 0.0]
+    assert math.isnan(soft_threshold(float("nan"), 0.1))
+
+
+def test_sgd_l1_step_lands_on_zero_instead_of_crossing_it():
+    # p = 0.3, 0.02, -0.02 with gradient 0: each moves by lr * l1 = 0.05 toward 0, and stops at 0
+    ps = [Value(0.3), Value(0.02), Value(-0.02)]
+    opt = SGD(ps, lr=0.5, l1=0.1)
+    opt.step()
+    assert [p.data for p in ps] == [pytest.approx(0.25, rel=1e-15), 0.0, 0.0]
+    # a gradient step first, then the threshold: 1 - 0.5 * 1 = 0.5, then 0.45
+    ps[0].data, ps[0].grad = 1.0, 1.0
+    opt.step()
+    assert ps[0].data == pytest.approx(0.45, rel=1e-15)
+
+
+def test_adam_l1_threshold_is_scaled_as_its_step():
+    # t = 1, g = 0.2: the Adam step is lr * g / |g| = lr (eps = 0), the threshold lr * l1 / |g|
+    p, q = Value(1.0), Value(0.012)
+    opt = Adam([p, q], lr=0.01, eps=0.0, l1=0.1)
+    p.grad = q.grad = 0.2
+    opt.step()
+    assert p.data == pytest.approx(1.0 - 0.01 - 0.01 * 0.1 / 0.2, rel=1e-14)
+    assert q.data == 0.0  # 0.012 - 0.01 = 0.002 <= the threshold 0.005: exactly 0
+    with pytest.raises(ValueError, match="L1 rate"):
+        Adam([p], l1=-1.0)
+    with pytest.raises(ValueError, match="L1 rate"):
+        SGD([p], l1=float("nan"))

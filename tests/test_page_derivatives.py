@@ -5,18 +5,14 @@ import math
 import re
 
 import pytest
-from conftest import shown_text
-from streamlit.testing.v1 import AppTest
+from conftest import open_page, shown_text
 
 from micrograd.lessons import derivatives as lesson
+from micrograd.lessons import derivatives_catalogue as catalogue
 
 
 def _page():
-    at = AppTest.from_file("../app.py", default_timeout=30)  # relative to this file
-    at.switch_page("app_pages/derivatives.py")
-    at.run()
-    assert not at.exception
-    return at
+    return open_page("app_pages/derivatives.py")
 
 
 def _spec(at, i):
@@ -84,12 +80,12 @@ def test_default_is_x_squared_at_3():
 
 def test_every_function_and_both_dtypes():
     at = _page()
-    for key in [c.key for c in lesson.CATALOGUE]:
+    for key in [c.key for c in catalogue.CATALOGUE]:
         at.selectbox(key="deriv_function").set_value(key).run()
         assert not at.exception, key
         assert not at.error, key
         r = _shown(at)
-        fn = lesson.make_function(key, lesson.DEFAULT_CUSTOM)
+        fn = catalogue.make_function(key, catalogue.DEFAULT_CUSTOM)
         shown_formula = at.code[0].value if key == "custom" else at.latex[0].value
         assert (fn.expression if key == "custom" else fn.latex) in shown_formula, key
         fx, slope = fn.value_and_grad(3.0)

@@ -4,17 +4,13 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from conftest import open_page
 
 from micrograd.lessons import gradient_check as lesson
 
 
 def _page():
-    at = AppTest.from_file("../app.py", default_timeout=30)  # relative to this file
-    at.switch_page("app_pages/gradient_check.py")
-    at.run()
-    assert not at.exception
-    return at
+    return open_page("app_pages/gradient_check.py")
 
 
 def _shown(at):

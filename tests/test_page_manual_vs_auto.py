@@ -5,18 +5,13 @@ import math
 import re
 
 import pytest
-from conftest import shown_text
-from streamlit.testing.v1 import AppTest
+from conftest import open_page, shown_text
 
 PAGE = "app_pages/manual_vs_auto.py"
 
 
 def _app():
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception
-    return at
+    return open_page(PAGE)
 
 
 def test_lecture_manual_matches_engine():
@@ -56,8 +51,9 @@ def test_quiz_marks_answers_and_hints():
     assert not at.exception
     assert at.get("progress")[0].proto.text == "2 of 7 gradients right (3 answered)"
     marks = [m.value for m in at.markdown]
-    assert marks.count(":green[:material/check_circle: right]") == 2
-    assert ":red[:material/cancel: 4 is not right]" in marks
+    # blue / orange (colour-blind safe), not green / red
+    assert marks.count(":blue[:material/check_circle: right]") == 2
+    assert ":orange[:material/cancel: 4 is not right]" in marks
     hints = [shown_text(c.value) for c in at.caption if c.value.startswith("Hint")]
     assert hints == ["Hint: dL/db = dL/de · ∂e/∂b, and the local derivative ∂e/∂b = a = 2 (e = a·b)"]
     at.text_input(key="mv_q_lecture_b").input("oops").run()
@@ -119,8 +115,7 @@ def test_constant_expression_in_quiz_mode():
 
 
 def test_quiz_mode_graph_does_not_give_the_answers_away():
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.switch_page(PAGE).run()
+    at = _app()
     at.toggle(key="mv_quiz").set_value(True).run()
     assert not at.exception
     dot = at.get("graphviz_chart")[0].proto.spec
@@ -128,8 +123,7 @@ def test_quiz_mode_graph_does_not_give_the_answers_away():
 
 
 def test_hidden_bug_message_matches_the_switch():
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.switch_page(PAGE).run()
+    at = _app()
     at.toggle(key="mv_bug_tanh").set_value(True).run()
     assert not at.exception
     info = " ".join(i.value for i in at.info)

@@ -5,7 +5,7 @@ import math
 import sys
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from conftest import open_page
 
 from micrograd.lessons import vs_pytorch, vs_pytorch_measured
 
@@ -24,11 +24,7 @@ def _neuron_rows(at):
 
 
 def _page():
-    at = AppTest.from_file("../app.py", default_timeout=60)  # relative to this file
-    at.switch_page("app_pages/vs_pytorch.py")
-    at.run()
-    assert not at.exception
-    return at
+    return open_page("app_pages/vs_pytorch.py", timeout=60)
 
 
 def test_page_without_torch_still_works_and_says_how_to_install(monkeypatch):

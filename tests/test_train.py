@@ -288,3 +288,115 @@ def test_tensor_engine_trains_the_default_moons_like_the_scalar_one():
     assert b.nodes_per_step < a.nodes_per_step / 10  # one node per array, not per number
     b.engine = "scalar"  # switching engines mid-run keeps the model
     assert b.step() and b.step_count == 21
+
+
+# --- optimizers ---
+
+@pytest.mark.parametrize("opt", ["adam", "adamw"])
+def test_tensor_engine_with_adam_gives_the_scalar_weights(opt):
+    X, y = make_dataset("moons", 100, 0.1, 0)
+    a = Trainer(X, y, lr=0.01, optimizer=opt)
+    b = Trainer(X, y, lr=0.01, optimizer=opt, engine="tensor")
+    assert a.run(20) == b.run(20) == 20
+    np.testing.assert_allclose(b.model.parameter_values(), a.model.parameter_values(), rtol=0, atol=1e-9)
+    assert a.optimizer.t == b.optimizer.t == 20
+    assert a.current["train_loss"] < 0.6 * a.history["train_loss"][0]  # it trained
+
+
+def test_trainer_adam_step_is_the_paper_first_step():
+    # step 1 of Adam moves every parameter with a nonzero gradient by lr * |g| / (|g| + eps)
+    X, y = make_dataset("moons", 40, 0.1, 0)
+    tr = Trainer(X, y, hidden=(4,), lr=0.02, optimizer="adam")
+    w0 = tr.model.parameter_values()
+    model = MLP(2, [4, 1], activation="tanh", seed=0)
+    model.set_parameter_values(w0)
+    scalar_loss_and_grads(model, tr.X_train, tr.y_train)
+    g = np.array([p.grad for p in model.parameters()])
+    assert tr.step()
+    step = np.array(tr.model.parameter_values()) - np.array(w0)
+    np.testing.assert_allclose(step, -0.02 * g / (np.abs(g) + 1e-8), rtol=1e-12, atol=1e-15)
+    assert np.count_nonzero(g) > 10
+
+
+@pytest.mark.parametrize("opt", ["sgd", "adam", "adamw"])
+def test_restored_run_with_each_optimizer_continues_as_an_uninterrupted_one(opt):
+    # minibatches: blow the run up with a huge learning rate, the guard restores a checkpoint
+    # (weights, the optimizer's moments and step count, batch order); from there it must go on
+    # exactly as a fresh run that trained to that step
+    X, y = make_dataset("moons", 100, 0.1, 0)
+    kw = dict(lr=0.05, optimizer=opt, loss="mse", batch_size=16, momentum=0.5)
+    tr = Trainer(X, y, **kw)
+    tr.run(30)
+    tr.lr = 1e200
+    tr.run(5)
+    k = tr.restored_step
+    assert tr.diverged_at is not None and 0 < k < 30 and tr.step_count == k
+    ref = Trainer(X, y, **kw)
+    ref.run(k)
+    for t in (tr, ref):
+        t.lr = 0.05
+        assert t.run(7) == 7
+    assert tr.model.parameter_values() == ref.model.parameter_values()
+    assert tr.optimizer.state_dict() == ref.optimizer.state_dict()
+    assert tr.history == ref.history and tr.epoch == ref.epoch
+
+
+def test_switching_optimizer_keeps_weights_and_starts_fresh():
+    X, y = make_dataset("moons", 40, 0.1, 0)
+    tr = Trainer(X, y, hidden=(4,), lr=0.05, momentum=0.9)
+    tr.run(3)
+    w = tr.model.parameter_values()
+    tr.optimizer_name = "adam"
+    assert tr.step() and tr.step_count == 4 and type(tr.optimizer).__name__ == "Adam"
+    assert tr.optimizer.t == 1  # fresh moments: a first Adam step, each |dw| <= lr
+    assert max(abs(a - b) for a, b in zip(tr.model.parameter_values(), w, strict=True)) <= 0.05
+    tr.optimizer_name = "adamw"
+    tr.weight_decay = 0.5
+    tr.step()
+    assert tr.optimizer.weight_decay == 0.5 and tr.optimizer.t == 1
+
+
+def test_default_trainer_is_plain_sgd():
+    X, y = make_dataset("moons", 40, 0.1, 0)
+    tr = Trainer(X, y)
+    assert (tr.optimizer_name, type(tr.optimizer).__name__, tr.reg, tr.l2) == ("sgd", "SGD", "none", 0.0)
+
+
+# --- regularization: reg= and rate=, with l2= kept ---
+
+def test_l2_argument_means_reg_l2():
+    X, y = make_dataset("moons", 40, 0.1, 0)
+    old = Trainer(X, y, hidden=(4,), l2=0.01)
+    new = Trainer(X, y, hidden=(4,), reg="l2", rate=0.01)
+    assert (old.reg, old.rate, old.l2) == ("l2", 0.01, 0.01)
+    old.run(5)
+    new.run(5)
+    assert old.model.parameter_values() == new.model.parameter_values() and old.last_loss == new.last_loss
+    none = Trainer(X, y, hidden=(4,))
+    none.run(5)
+    assert none.model.parameter_values() != old.model.parameter_values()
+    # setting l2 between steps, as the playground does: L2 on; 0 leaves an L1 set-up alone
+    none.l2 = 0.02
+    assert (none.reg, none.rate) == ("l2", 0.02)
+    l1 = Trainer(X, y, hidden=(4,), reg="l1", rate=0.01)
+    l1.l2 = 0.0
+    assert (l1.reg, l1.rate, l1.l2) == ("l1", 0.01, 0.0)
+
+
+def test_bad_optimizer_and_regularization_arguments_raise():
+    X, y = make_dataset("moons", 20, 0.1, 0)
+    with pytest.raises(ValueError, match="unknown optimizer 'rmsprop'"):
+        Trainer(X, y, optimizer="rmsprop")
+    with pytest.raises(ValueError, match="unknown regularization"):
+        Trainer(X, y, reg="l3")
+    with pytest.raises(ValueError, match="not both"):
+        Trainer(X, y, l2=0.1, reg="l1", rate=0.1)
+    with pytest.raises(ValueError, match="rate must be >= 0"):
+        Trainer(X, y, reg="l1", rate=-1.0)
+    tr = Trainer(X, y)
+    tr.optimizer_name = "lbfgs"
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        tr.step()
+    tr.optimizer_name, tr.weight_decay = "adamw", -0.1
+    with pytest.raises(ValueError, match="weight decay"):
+        tr.step()

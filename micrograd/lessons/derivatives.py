@@ -1,4 +1,4 @@
-"""Lesson "Derivatives: numerical vs analytic": the function catalogue, the numbers, the figures.
+"""Lesson "Derivatives: numerical vs analytic": the numbers the page shows.
 
 A derivative can be had two ways:
 
@@ -15,227 +15,46 @@ leading digits, so round-off error grows like eps * |f(x)| / h (eps = machine ep
 h* = sqrt(2 eps s / |f''|) (forward) and h* = (3 eps s / |f'''|)^(1/3) (central), with
 s = max(|f(x)|, 1) — about 1e-8 and 1e-5 in float64, 1e-3 and 1e-2 in float32.
 
-Everything here is a pure function of its arguments (no streamlit), so the page is thin
-and every number and figure is tested.
+The function catalogue (what the picker offers, each function computed by the engine and by
+numpy) is `micrograd.lessons.derivatives_catalogue`; the two figures are
+`micrograd.lessons.derivatives_figures`. Everything is a pure function of its arguments (no
+streamlit), so the page is thin and every number and figure is tested.
 """
 
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
-import plotly.graph_objects as go
 
-from micrograd.engine import Value
-from micrograd.expr import EvaluationError, ExpressionError, build, evaluate_numeric, parse
+from micrograd.expr import EvaluationError, ExpressionError
+from micrograd.lessons.derivatives_catalogue import make_function
 
 __all__ = [
-    "Choice",
-    "CATALOGUE",
-    "DEFAULT_KEY",
     "DEFAULT_X",
     "X_MIN",
     "X_MAX",
     "X_STEP",
     "DEFAULT_LOG10_H",
-    "DEFAULT_CUSTOM",
     "DTYPES",
     "LOG10_H_OPTIONS",
-    "LessonFunction",
     "Comparison",
     "ErrorCurves",
-    "sin_value",
-    "make_function",
     "failure_message",
     "compare",
     "error_curves",
+    "negligible",
     "readout_rows",
     "convergence_rows",
-    "function_figure",
-    "error_figure",
-    "guides_caption",
 ]
 
-
-@dataclass(frozen=True)
-class Choice:
-    """One entry of the function picker.
-
-    Attributes:
-        key: stable id used by the page's selectbox ("square", "cubic", ...).
-        label: what the picker shows (unicode, e.g. "x²").
-        latex: f(x) in LaTeX (without "f(x) =").
-        derivative_latex: f'(x) in LaTeX, for display only: the number always comes from
-            the engine's ``backward()``.
-        expression: the formula in the safe expression syntax of `micrograd.expr`, or None
-            for "sin" (built by `sin_value`) and "custom" (typed by the student).
-    """
-
-    key: str
-    label: str
-    latex: str
-    derivative_latex: str
-    expression: str | None
-
-
-CATALOGUE = (
-    Choice("square", "x²", "x^2", "2x", "x**2"),
-    Choice("cubic", "x³ − 2x", "x^3 - 2x", "3x^2 - 2", "x**3 - 2*x"),
-    Choice("sin", "sin x", r"\sin x", r"\cos x", None),
-    Choice("tanh", "tanh x", r"\tanh x", r"1 - \tanh^2 x", "tanh(x)"),
-    Choice("exp", "eˣ", "e^x", "e^x", "exp(x)"),
-    Choice("inverse", "1/x", r"\frac{1}{x}", r"-\frac{1}{x^2}", "1/x"),
-    Choice("sigmoid", "sigmoid x", r"\sigma(x) = \frac{1}{1 + e^{-x}}", r"\sigma(x)\,(1 - \sigma(x))",
-           "sigmoid(x)"),
-    Choice("custom", "custom expression in x", "", "", None),
-)
-"""The picker's entries, in display order."""
-
-DEFAULT_KEY = "square"
 DEFAULT_X = 3.0
 X_MIN, X_MAX, X_STEP = -4.0, 4.0, 0.05
 """The x slider: from X_MIN to X_MAX in steps of X_STEP."""
 DEFAULT_LOG10_H = -0.5
 """Default step: h = 10^-0.5 ~ 0.32, large enough that the secant is visibly not the tangent."""
-DEFAULT_CUSTOM = "x * tanh(2*x) - log(1 + x**2)"
 DTYPES = ("float64", "float32")
 LOG10_H_OPTIONS = tuple(k / 4 for k in range(-60, 1))
 """log10(h) choices for the step slider: -15, -14.75, ..., 0 (h from 1e-15 to 1)."""
-
-FIGURE_HEIGHT = 520
-"""Pixel height of both figures (side by side on the page): the error plot's legend (8 entries,
-two per row below the plot) takes about 85 px of it."""
-
-_BY_KEY = {c.key: c for c in CATALOGUE}
-_SIN_TERMS = 10  # Taylor terms up to r^21: truncation < (pi/2)^23 / 23! ~ 1e-18 on [-pi/2, pi/2]
-
-
-def sin_value(x):
-    """sin(x) built from the engine's + - * ops, so ``backward()`` gives its derivative.
-
-    The engine has no sin. This builds it exactly as a math library would: reduce x to
-    r in [-pi/2, pi/2] using sin(x) = sin(x - 2 pi k) and sin(r) = sin(+-pi - r) (k and the
-    fold are constants, so dr/dx = +-1 and the chain rule stays exact), then evaluate the
-    Taylor polynomial r - r^3/3! + ... + r^21/21! in Horner form. On [-pi/2, pi/2] the
-    truncation error is below 1e-18, so value and gradient match math.sin and math.cos to
-    about 1e-15 (tested). Gradients reach x through every node.
-
-    Args:
-        x: a `Value` (or a real number, wrapped as an unlabelled leaf).
-
-    Returns:
-        the `Value` sin(x).
-    """
-    if not isinstance(x, Value):
-        x = Value(x)
-    k = round(x.data / (2 * math.pi))
-    r = x - 2 * math.pi * k if k else x
-    if r.data > math.pi / 2:
-        r = math.pi - r
-    elif r.data < -math.pi / 2:
-        r = -math.pi - r
-    r2 = r * r
-    acc = 1.0
-    for n in range(_SIN_TERMS, 0, -1):
-        # sin r = r (1 - r^2/(2*3) (1 - r^2/(4*5) (1 - ...)))
-        acc = 1 - r2 * acc / ((2 * n) * (2 * n + 1))
-    return r * acc
-
-
-class LessonFunction:
-    """One function of the lesson, with its engine derivative and its numeric evaluation.
-
-    Made by `make_function`. Attributes: ``key``, ``label``, ``latex``,
-    ``derivative_latex`` (see `Choice`) and ``expression`` (the formula text, or None for sin).
-    """
-
-    def __init__(self, choice, expression):
-        self.key = choice.key
-        self.label = choice.label
-        self.latex = choice.latex
-        self.derivative_latex = choice.derivative_latex
-        self.expression = expression
-        self._parsed = parse(expression) if expression is not None else None
-
-    def value_and_grad(self, x):
-        """f(x) and f'(x) from the engine: build the graph at x, call ``backward()``.
-
-        Args:
-            x: a finite real number.
-
-        Returns:
-            (f, dfdx) as Python floats (float64).
-
-        Raises:
-            EvaluationError: x outside the domain (1/x at 0, log of a number <= 0, ...).
-        """
-        if self._parsed is None:  # sin
-            leaf = Value(float(x), label="x")
-            root = sin_value(leaf)
-            root.backward()
-            return root.data, leaf.grad
-        root, leaves = build(self._parsed, {"x": float(x)})
-        root.backward()
-        leaf = leaves.get("x")
-        return root.data, (leaf.grad if leaf is not None else 0.0)
-
-    def numeric(self, x, dtype="float64", errors="raise"):
-        """f at x with numpy arithmetic in `dtype`, for finite differences and plots.
-
-        Args:
-            x: a number or an array (cast to `dtype`).
-            dtype: "float64" or "float32".
-            errors: "raise" (EvaluationError at a domain error or overflow) or "nan".
-
-        Returns:
-            a numpy scalar or array of `dtype`.
-        """
-        dt = np.dtype(dtype)
-        if self._parsed is None:
-            with np.errstate(all="ignore"):
-                return np.sin(np.asarray(x, dtype=dt)) if np.ndim(x) else np.sin(dt.type(x))
-        out = evaluate_numeric(self._parsed, {"x": x}, dtype=dt, errors=errors)
-        # a constant f (no x in it) evaluates to a scalar: give it x's shape
-        return np.broadcast_to(out, np.shape(x)).astype(dt) if np.ndim(x) else out
-
-
-def make_function(key, custom=""):
-    """The lesson function for a picker key.
-
-    Args:
-        key: one of the `CATALOGUE` keys.
-        custom: the student's expression in x, used when key == "custom" (the safe syntax
-            of `micrograd.expr`: numbers, x, + - * / **, tanh exp log sigmoid relu).
-
-    Returns:
-        a `LessonFunction`.
-
-    Raises:
-        KeyError: unknown key.
-        ExpressionError: a bad custom expression, or one that uses a name other than x
-            (the error names the fragment and its 1-based column, and says that only x is
-            a variable here).
-    """
-    choice = _BY_KEY[key]
-    if key != "custom":
-        return LessonFunction(choice, choice.expression)
-    expr = parse(custom)
-    unknown = [n for n in expr.names if n != "x"]
-    if unknown:
-        # an evaluation with no domain checks finds the first unknown name and its column
-        name, col = unknown[0], None
-        try:
-            evaluate_numeric(expr, {"x": np.nan}, errors="nan")
-        except ExpressionError as err:
-            if err.text not in unknown:  # another problem came first (e.g. a huge exponent)
-                raise
-            name, col = err.text, err.column
-        where = f" at column {col}" if col else ""
-        raise ExpressionError(
-            f"unknown name {name!r}{where}: only x is a variable here, so replace {name} by a number or by x.",
-            name, col,
-        )
-    text = expr.source.strip()
-    return LessonFunction(Choice("custom", f"f(x) = {text}", _latex_of(text), "", text), text)
 
 
 _DOMAIN_ADVICE = " Change the values or the expression."  # expr's generic advice, replaced here
@@ -298,9 +117,6 @@ def failure_message(err, key, custom, x, dtype):
             f"{other}.")
 
 
-def _latex_of(text):
-    """A light, display-only LaTeX rendering of a custom expression."""
-    return text.replace("**", "^").replace("*", r" \cdot ")
 
 
 @dataclass
@@ -464,7 +280,13 @@ def _higher_derivatives(fn, x):
     return (gp - gm) / (2 * d), (gp - 2 * g0 + gm) / (d * d)
 
 
-def _negligible(c, slope):
+def negligible(c, slope):
+    """True if a Taylor coefficient c (of f'' or f''') counts as 0 next to the slope f'.
+
+    That is, c is not finite or |c| < 1e-6 max(1, |f'|): then the truncation term it scales
+    has no predicted best h (`error_curves`), and its guide on the error plot is only a slope
+    reference (`micrograd.lessons.derivatives_figures`).
+    """
     return not math.isfinite(c) or abs(c) < 1e-6 * max(1.0, abs(slope))
 
 
@@ -506,8 +328,8 @@ def error_curves(fn, x, dtype="float64", points=241):
     s = max(abs(f), 1.0)
     bf, bfe = _best(hs, fe)
     bc, bce = _best(hs, ce)
-    pf = math.nan if _negligible(d2, slope) else math.sqrt(2 * eps * s / abs(d2))
-    pc = math.nan if _negligible(d3, slope) else (3 * eps * s / abs(d3)) ** (1 / 3)
+    pf = math.nan if negligible(d2, slope) else math.sqrt(2 * eps * s / abs(d2))
+    pc = math.nan if negligible(d3, slope) else (3 * eps * s / abs(d3)) ** (1 / 3)
     return ErrorCurves(
         hs=hs, forward_error=fe, central_error=ce, dtype=dtype, eps=eps, f=f, slope=slope,
         d2=d2, d3=d3, roundoff_scale=s, best_forward_h=bf, best_central_h=bc,
@@ -560,198 +382,3 @@ def convergence_rows(fn, x, dtype="float64"):
         rows.append({"h": c.h, "forward": c.forward, "forward error": c.forward_error,
                      "central": c.central, "central error": c.central_error})
     return rows
-
-
-def _clean(a):
-    """Array -> list of floats with nan/inf as None (valid JSON for plotly)."""
-    return [float(v) if math.isfinite(v) else None for v in np.asarray(a, dtype=np.float64)]
-
-
-def function_figure(fn, cmp, half_width=2.0, points=401):
-    """Plot of f with its tangent (slope from the engine) and the secants of both differences.
-
-    Args:
-        fn: a `LessonFunction`.
-        cmp: the `Comparison` at the current x and h (its slopes are used as they are).
-        half_width: the plot shows x +- half_width.
-        points: samples of the curve.
-
-    Returns:
-        a plotly Figure with traces named "f", "tangent", "forward secant",
-        "central secant", "points". The tangent has slope ``cmp.analytic`` and passes through
-        (x, f(x)); the forward secant passes through (x, f(x)) and (x+h, f(x+h)), so its slope
-        is ``cmp.forward``; the central secant passes through (x-h, f(x-h)) and (x+h, f(x+h)),
-        slope ``cmp.central``. Each line trace has ``meta = {"slope": ...}``. Undefined points
-        of f (1/x at 0) are gaps.
-    """
-    x, h, f = cmp.x, cmp.h, cmp.f
-    w = max(half_width, 1.5 * h)
-    ts = np.linspace(x - w, x + w, points)
-    ys = np.asarray(fn.numeric(ts, "float64", errors="nan"), dtype=np.float64)
-    finite = ys[np.isfinite(ys)]
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=ts.tolist(), y=_clean(ys), mode="lines", name="f",
-                             line={"color": "#1f77b4", "width": 3}))
-    ends = np.array([x - w, x + w])
-    fig.add_trace(go.Scatter(
-        x=ends.tolist(), y=_clean(f + cmp.analytic * (ends - x)), mode="lines", name="tangent",
-        line={"color": "#2ca02c", "width": 2}, meta={"slope": cmp.analytic},
-        hovertemplate="tangent, slope f'(x) = %{meta.slope:.6g}<extra></extra>",
-    ))
-    if math.isfinite(cmp.forward) and math.isfinite(cmp.f_plus):
-        fig.add_trace(go.Scatter(
-            x=ends.tolist(), y=_clean(f + cmp.forward * (ends - x)), mode="lines", name="forward secant",
-            line={"color": "#d62728", "dash": "dash"}, meta={"slope": cmp.forward},
-            hovertemplate="forward secant, slope %{meta.slope:.6g}<extra></extra>",
-        ))
-    if math.isfinite(cmp.central) and math.isfinite(cmp.f_minus) and math.isfinite(cmp.f_plus):
-        mid = (cmp.f_plus + cmp.f_minus) / 2
-        fig.add_trace(go.Scatter(
-            x=ends.tolist(), y=_clean(mid + cmp.central * (ends - x)), mode="lines", name="central secant",
-            line={"color": "#ff7f0e", "dash": "dot"}, meta={"slope": cmp.central},
-            hovertemplate="central secant, slope %{meta.slope:.6g}<extra></extra>",
-        ))
-    px = [x - h, x, x + h]
-    py = [cmp.f_minus, f, cmp.f_plus]
-    fig.add_trace(go.Scatter(
-        x=px, y=_clean(py), mode="markers+text", name="points", text=["x−h", "x", "x+h"],
-        textposition="top center", marker={"size": 9, "color": "black"}, showlegend=False,
-    ))
-    # y range: the bulk of the curve (robust to poles such as 1/x near 0), plus the marked points
-    if finite.size:
-        lo, hi = np.percentile(finite, [2, 98])
-    else:
-        lo = hi = f
-    marks = [v for v in py if math.isfinite(v)]
-    lo, hi = min(lo, *marks), max(hi, *marks)
-    pad = 0.1 * (hi - lo) if hi > lo else 1.0
-    fig.update_layout(
-        title=f"f near x = {x:.4g}: tangent and secants",
-        xaxis_title="x", yaxis_title="f(x)", yaxis_range=[lo - pad, hi + pad], height=FIGURE_HEIGHT,
-        legend={"orientation": "h", "y": -0.18}, margin={"t": 50, "l": 10, "r": 10},
-    )
-    return fig
-
-
-def error_figure(curves, cmp):
-    """Log-log plot of |error| against h for both differences, with the guides.
-
-    Args:
-        curves: the `ErrorCurves` at this x and dtype.
-        cmp: the `Comparison` at the current h (marked on the plot).
-
-    Returns:
-        a plotly Figure (both axes log) with traces named "forward difference",
-        "central difference" (exact zeros left out, the line joined across them),
-        "error = 0 (at bottom)" (only if some error is exactly 0.0, e.g. the central
-        difference of x², which has no truncation error: markers on the bottom edge),
-        "truncation O(h)", "truncation O(h²)", "round-off ε·s/h", "current h", "best h"
-        (exact zeros in those two are also drawn at the bottom). The truncation guides are
-        |f''|/2·h and |f'''|/6·h²; when that coefficient is ~0 (or not finite) the guide is
-        drawn with coefficient 1 as a slope reference, named "O(h) slope only" or
-        "O(h²) slope only"; each guide's ``meta["description"]`` (shown on hover, and by
-        `guides_caption`) says which. "best h" marks, for each difference, the grid h with
-        the smallest measured error. The names are short so that the legend, below the
-        plot, takes at most two rows; the x range is 1e-15 to 1 with a margin of 0.4
-        decades, so the markers at both ends are drawn whole.
-    """
-    hs = curves.hs
-    fe, ce = curves.forward_error, curves.central_error
-    eps = curves.eps
-    positive = np.concatenate([fe[np.isfinite(fe) & (fe > 0)], ce[np.isfinite(ce) & (ce > 0)]])
-    top = max(float(positive.max()) if positive.size else 1.0, abs(curves.slope), 1e-300)
-    floor = eps * max(abs(curves.slope), 1.0) / 100
-    if positive.size:
-        floor = min(floor, float(positive.min()) / 2)
-    floor = max(floor, 1e-300)  # a plot range must never be log10(0)
-
-    def shown(err):
-        out = np.where(err == 0, floor, err)
-        return _clean(out)
-
-    fig = go.Figure()
-    zeros = []
-    for name, err, color in (("forward difference", fe, "#d62728"), ("central difference", ce, "#ff7f0e")):
-        fig.add_trace(go.Scatter(
-            x=hs.tolist(), y=_clean(np.where(err == 0, np.nan, err)), mode="lines+markers", name=name,
-            marker={"size": 4}, line={"color": color}, connectgaps=True,
-            hovertemplate="h = %{x:.2e}<br>|error| = %{y:.3e}<extra>" + name + "</extra>",
-        ))
-        at = err == 0
-        zeros.append((name, hs[at], color))
-    zx = [float(h) for _, hz, _ in zeros for h in hz]
-    if zx:
-        fig.add_trace(go.Scatter(
-            x=zx, y=[floor] * len(zx), mode="markers", name="error = 0 (at bottom)",
-            marker={"symbol": "triangle-down", "size": 7, "color": [c for _, hz, c in zeros for _ in hz]},
-            text=[n for n, hz, _ in zeros for _ in hz],
-            hovertemplate="%{text}: error exactly 0 at h = %{x:.2e}<extra></extra>",
-        ))
-    guide = {"dash": "dot", "width": 1.5}
-    for (name, c, power, desc), color in zip(_guides(curves), ("#9467bd", "#8c564b", "#7f7f7f"), strict=True):
-        fig.add_trace(go.Scatter(
-            x=hs.tolist(), y=_clean(c * hs**power), mode="lines", name=name, line={**guide, "color": color},
-            meta={"coefficient": c, "power": power, "description": desc},
-            hovertemplate="h = %{x:.2e}: %{y:.3e}<extra>%{meta.description}</extra>",
-        ))
-    cur = [cmp.forward_error, cmp.central_error]
-    fig.add_trace(go.Scatter(
-        x=[cmp.h, cmp.h], y=shown(np.array(cur, dtype=np.float64)), mode="markers", name="current h",
-        marker={"size": 13, "symbol": "circle-open", "line": {"width": 3}, "color": "black"},
-        text=["forward", "central"],
-        hovertemplate="current h = %{x:.2e}: %{text} |error| %{y:.3e}<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=[curves.best_forward_h, curves.best_central_h],
-        y=shown(np.array([curves.best_forward_error, curves.best_central_error], dtype=np.float64)),
-        mode="markers", name="best h", marker={"size": 15, "symbol": "star", "color": ["#d62728", "#ff7f0e"]},
-        text=["forward", "central"],
-        hovertemplate="best h for %{text}: %{x:.2e}, |error| %{y:.3e}<extra></extra>",
-    ))
-    fig.add_vline(x=cmp.h, line_dash="dash", line_color="black", opacity=0.4)
-    # in log10 units: 1e-15 .. 1 and 0.4 decades more each side, so the markers at both ends are whole
-    fig.update_xaxes(type="log", title="step h", exponentformat="power", range=[-15.4, 0.4])
-    fig.update_yaxes(type="log", title="|error| vs f'(x) from backward()", exponentformat="power",
-                     range=[math.log10(floor) - 0.5, math.log10(top) + 1])
-    fig.update_layout(
-        title=f"|error| against h, in {curves.dtype}", height=FIGURE_HEIGHT,
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top",
-                "font": {"size": 11}, "entrywidth": 0.5, "entrywidthmode": "fraction"},
-        margin={"t": 50, "l": 10, "r": 10},
-    )
-    return fig
-
-
-def _guides(curves):
-    """The three dotted guides of `error_figure`: (legend name, coefficient, power of h, description)."""
-    eps, s = curves.eps, curves.roundoff_scale
-    out = []
-    for c, power, d, k in ((abs(curves.d2) / 2, 1, "f''", 2), (abs(curves.d3) / 6, 2, "f'''", 6)):
-        order, hp = ("O(h)", "h") if power == 1 else ("O(h²)", "h²")
-        if not (math.isfinite(c) and math.isfinite(curves.slope)):
-            why = f"{d} is not finite here"
-        elif _negligible(c, curves.slope):
-            why = f"{d} ≈ 0 here" + (": no h² error" if power == 2 else "")
-        else:
-            out.append((f"truncation {order}", c, power, f"truncation {order}: |{d}|/{k}·{hp} = {c:.3g}·{hp}"))
-            continue
-        out.append((f"{order} slope only", 1.0, power, f"truncation {order}: {why}, so the guide is 1·{hp}, "
-                    "a slope reference only"))
-    out.append(("round-off ε·s/h", eps * s, -1,
-                f"round-off ε·s/h with ε = {eps:.2e} and s = max(|f(x)|, 1) = {s:.3g}"))
-    return out
-
-
-def guides_caption(curves):
-    """A caption for the error plot: what its dotted guides are, with their coefficients.
-
-    Args:
-        curves: an `ErrorCurves`.
-
-    Returns:
-        str, one sentence, e.g. "Dotted guides: truncation O(h): |f''|/2·h = 1·h; truncation
-        O(h²): f''' ≈ 0 here: no h² error, so the guide is 1·h², a slope reference only;
-        round-off ε·s/h with ε = 2.22e-16 and s = max(|f(x)|, 1) = 9." Plain text (escape
-        it before rendering as Markdown).
-    """
-    return "Dotted guides: " + "; ".join(desc for *_, desc in _guides(curves)) + "."

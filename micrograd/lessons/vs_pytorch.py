@@ -220,7 +220,7 @@ class DemoSetup:
         self.lr = lr
         self.scalar_model = demo_model(seed)
         self.X_list, self.y_list = X.tolist(), y.tolist()
-        self.net = TensorMLP.from_scalar(self.scalar_model)
+        self.net = TensorMLP.from_mlp(self.scalar_model)
         self.X_tensor, self.y_array = Tensor(X), y.astype(np.float64)
         self.torch_model = self.torch_opt = self.X_torch = self.y_torch = None
         torch = torch_or_none() if with_torch else None

@@ -3,7 +3,7 @@
 A data loss's value is `micrograd.functional`'s (``LOSSES[name](scores, y)``, the one numpy
 definition) and its gradient with respect to the scores is computed at forward time and saved
 on the node, so its backward is one multiply. `l2_penalty` is alpha * sum of p^2 over the
-parameters, also one node.
+parameters, also one node, and `l1_penalty` alpha * sum of |p|.
 """
 
 import numpy as np
@@ -12,13 +12,14 @@ from micrograd import functional
 from micrograd.tensor.engine import Tensor, _node
 from micrograd.tensor.ops import Op
 
-__all__ = ["hinge_loss", "mse_loss", "bce_with_logits_loss", "l2_penalty", "LOSSES"]
+__all__ = ["hinge_loss", "mse_loss", "bce_with_logits_loss", "cross_entropy_loss", "l2_penalty", "l1_penalty",
+           "LOSSES"]
 
 _f64 = np.float64
 _value = functional.LOSSES
 
 
-def _loss_inputs(scores, ys):
+def _loss_inputs(scores, ys, regression=False):
     if type(scores) is not Tensor:
         raise TypeError(f"scores must be a Tensor, got {type(scores).__name__!r}")
     s = scores.data
@@ -29,7 +30,10 @@ def _loss_inputs(scores, ys):
         raise ValueError(f"got {s.shape[0]} scores but labels of shape {y.shape}")
     if s.shape[0] == 0:
         raise ValueError("a loss needs at least one example")
-    if not np.all((y == 1) | (y == -1)):
+    if regression:
+        if not np.all(np.isfinite(y)):
+            raise ValueError("regression targets must be finite real numbers")
+    elif not np.all((y == 1) | (y == -1)):
         raise ValueError("labels must be -1 or +1 (convert 0/1 labels with y * 2 - 1)")
     return s, y
 
@@ -54,6 +58,10 @@ class BCE(DataLoss):
     name = "bce"
 
 
+class CrossEntropy(DataLoss):
+    name = "ce"
+
+
 def hinge_loss(scores, ys):
     """SVM max-margin loss, mean over examples: mean(relu(1 - y * score)), as one node.
 
@@ -73,12 +81,13 @@ def hinge_loss(scores, ys):
     return _node(_f64(_value["hinge"](s, y)), (scores,), Hinge, (-y * active) * (1.0 / s.shape[0]))
 
 
-def mse_loss(scores, ys):
+def mse_loss(scores, ys, regression=False):
     """Mean squared error, mean((score - y)^2), as one node; d/d score_i = 2 (score_i - y_i) / n.
 
-    Args, returns (>= 0) and raises as `hinge_loss`.
+    Args, returns (>= 0) and raises as `hinge_loss`; with ``regression=True`` the targets may
+    be any finite real numbers, as `micrograd.losses.mse_loss`.
     """
-    s, y = _loss_inputs(scores, ys)
+    s, y = _loss_inputs(scores, ys, regression)
     return _node(_f64(_value["mse"](s, y)), (scores,), MSE, (s - y) * (2.0 / s.shape[0]))
 
 
@@ -94,6 +103,35 @@ def bce_with_logits_loss(scores, ys):
     s, y = _loss_inputs(scores, ys)
     sig = functional.sigmoid(-y * s)
     return _node(_f64(_value["bce"](s, y)), (scores,), BCE, (-y * sig) * (1.0 / s.shape[0]))
+
+
+def cross_entropy_loss(logits, labels):
+    """Softmax cross-entropy for K classes, mean over examples, stable, as one node.
+
+    The value is `micrograd.functional.cross_entropy` (log-softmax with the max subtracted,
+    as PyTorch's ``torch.nn.functional.cross_entropy``); the gradient with respect to the
+    logits, (softmax(Z) - onehot(y)) / n, is computed at forward time.
+
+    Args:
+        logits: Tensor (n, K), K >= 2, e.g. a ``TensorMLP(2, [8, K])``'s output.
+        labels: array-like of n class indices in 0..K-1.
+
+    Returns:
+        a 0-d Tensor >= 0.
+
+    Raises:
+        TypeError: if logits is not a Tensor. ValueError: for logits not of shape (n, K)
+        with n >= 1 and K >= 2, or labels that are not class indices of them.
+    """
+    if type(logits) is not Tensor:
+        raise TypeError(f"logits must be a Tensor, got {type(logits).__name__!r}")
+    Z = logits.data
+    if Z.ndim != 2 or Z.shape[0] == 0 or Z.shape[1] < 2:
+        raise ValueError(f"cross_entropy_loss needs logits of shape (n, K), n >= 1, K >= 2, got {Z.shape}")
+    value = functional.cross_entropy(Z, labels)  # checks the labels
+    grad = functional.softmax(Z)
+    grad[np.arange(Z.shape[0]), np.asarray(labels).astype(np.int64)] -= 1.0
+    return _node(_f64(value), (logits,), CrossEntropy, grad * (1.0 / Z.shape[0]))
 
 
 class L2(Op):
@@ -133,6 +171,46 @@ def l2_penalty(params, alpha):
     if not params:
         raise ValueError("l2_penalty needs at least one parameter")
     return L2.forward(params, alpha)
+
+
+class L1(Op):
+    """alpha * sum over params of sum(|p|); local derivative alpha sign(p) (0 at p = 0, as
+    ``torch.abs``'s gradient and the scalar engine's)."""
+
+    name = "l1"
+
+    @staticmethod
+    def forward(params, alpha):
+        total = 0.0
+        for p in params:
+            if type(p) is not Tensor:
+                raise TypeError(f"l1_penalty takes Tensors, got {type(p).__name__!r}")
+            total += np.abs(p.data).sum()
+        return _node(_f64(alpha * total), params, L1, float(alpha))
+
+    @staticmethod
+    def backward(node, g):
+        k = node._saved * g
+        return tuple(k * np.sign(p.data) for p in node._prev)
+
+
+def l1_penalty(params, alpha):
+    """L1 regularization (the lasso penalty), alpha * sum over params of sum(|p|), as one node.
+
+    Args:
+        params: a sequence of Tensors (a model's parameters()).
+        alpha: the L1 rate, a float >= 0.
+
+    Returns:
+        a 0-d Tensor; its gradient with respect to each p is alpha sign(p), 0 where p == 0.
+
+    Raises:
+        ValueError: if params is empty. TypeError: if an element is not a Tensor.
+    """
+    params = tuple(params)
+    if not params:
+        raise ValueError("l1_penalty needs at least one parameter")
+    return L1.forward(params, alpha)
 
 
 #: the Tensor losses by the names of `micrograd.losses.LOSSES` (and `micrograd.functional.LOSSES`)

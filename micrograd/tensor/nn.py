@@ -84,9 +84,6 @@ class TensorMLP:
         net._set_layers(functional.layer_arrays(model), model.activation)
         return net
 
-    #: the name this constructor had first; `from_mlp` is the one to use
-    from_scalar = from_mlp
-
     def _set_layers(self, arrays, activation):
         """Build the layers from `functional.layer_arrays`' list of (W (nout, nin), b)."""
         last = len(arrays) - 1
