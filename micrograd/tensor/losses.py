@@ -134,28 +134,60 @@ def cross_entropy_loss(logits, labels):
     return _node(_f64(value), (logits,), CrossEntropy, grad * (1.0 / Z.shape[0]))
 
 
-class L2(Op):
-    """alpha * sum over params of sum(p^2); local derivative 2 alpha p for each p."""
+class Penalty(Op):
+    """alpha * sum over params of sum(f(p)), one node with every parameter as a parent; its
+    local derivative for each p is alpha f'(p). Subclasses give ``name``, ``f`` (an array ->
+    its summed penalty) and ``df`` (an array -> f' elementwise)."""
+
+    @classmethod
+    def forward(cls, params, alpha):
+        params = tuple(params)
+        if not params:
+            raise ValueError(f"{cls.name}_penalty needs at least one parameter")
+        total = 0.0
+        for p in params:
+            if type(p) is not Tensor:
+                raise TypeError(f"{cls.name}_penalty takes Tensors, got {type(p).__name__!r}")
+            total += cls.f(p.data)
+        return _node(_f64(alpha * total), params, cls, float(alpha))
+
+    @classmethod
+    def backward(cls, node, g):
+        k = node._saved * g
+        return tuple(k * cls.df(p.data) for p in node._prev)
+
+
+class L2(Penalty):
+    """alpha * sum(p^2); local derivative 2 alpha p."""
 
     name = "l2"
 
     @staticmethod
-    def forward(params, alpha):
-        total = 0.0
-        for p in params:
-            if type(p) is not Tensor:
-                raise TypeError(f"l2_penalty takes Tensors, got {type(p).__name__!r}")
-            total += np.vdot(p.data, p.data)  # sum of squares, any shape
-        return _node(_f64(alpha * total), params, L2, float(alpha))
+    def f(d):
+        return np.vdot(d, d)  # sum of squares, any shape
 
     @staticmethod
-    def backward(node, g):
-        k = 2.0 * node._saved * g
-        return tuple(k * p.data for p in node._prev)
+    def df(d):
+        return 2.0 * d
+
+
+class L1(Penalty):
+    """alpha * sum(|p|); local derivative alpha sign(p) (0 at p = 0, as ``torch.abs``'s gradient
+    and the scalar engine's)."""
+
+    name = "l1"
+
+    @staticmethod
+    def f(d):
+        return np.abs(d).sum()
+
+    @staticmethod
+    def df(d):
+        return np.sign(d)
 
 
 def l2_penalty(params, alpha):
-    """Weight decay / L2 regularization, alpha * sum over params of sum(p^2), as one node.
+    """Weight decay / L2 regularization, alpha * sum over params of sum(p^2), as one node (`L2`).
 
     Args:
         params: a sequence of Tensors (a model's parameters()).
@@ -167,49 +199,15 @@ def l2_penalty(params, alpha):
     Raises:
         ValueError: if params is empty. TypeError: if an element is not a Tensor.
     """
-    params = tuple(params)
-    if not params:
-        raise ValueError("l2_penalty needs at least one parameter")
     return L2.forward(params, alpha)
 
 
-class L1(Op):
-    """alpha * sum over params of sum(|p|); local derivative alpha sign(p) (0 at p = 0, as
-    ``torch.abs``'s gradient and the scalar engine's)."""
-
-    name = "l1"
-
-    @staticmethod
-    def forward(params, alpha):
-        total = 0.0
-        for p in params:
-            if type(p) is not Tensor:
-                raise TypeError(f"l1_penalty takes Tensors, got {type(p).__name__!r}")
-            total += np.abs(p.data).sum()
-        return _node(_f64(alpha * total), params, L1, float(alpha))
-
-    @staticmethod
-    def backward(node, g):
-        k = node._saved * g
-        return tuple(k * np.sign(p.data) for p in node._prev)
-
-
 def l1_penalty(params, alpha):
-    """L1 regularization (the lasso penalty), alpha * sum over params of sum(|p|), as one node.
+    """L1 regularization (the lasso penalty), alpha * sum over params of sum(|p|), as one node (`L1`).
 
-    Args:
-        params: a sequence of Tensors (a model's parameters()).
-        alpha: the L1 rate, a float >= 0.
-
-    Returns:
-        a 0-d Tensor; its gradient with respect to each p is alpha sign(p), 0 where p == 0.
-
-    Raises:
-        ValueError: if params is empty. TypeError: if an element is not a Tensor.
+    Args and raises as `l2_penalty`. Returns a 0-d Tensor; its gradient with respect to each
+    p is alpha sign(p), 0 where p == 0.
     """
-    params = tuple(params)
-    if not params:
-        raise ValueError("l1_penalty needs at least one parameter")
     return L1.forward(params, alpha)
 
 
