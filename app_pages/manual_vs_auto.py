@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import registry, widgets
-from micrograd.graph import DISPLAY_HEIGHT, fmt_number, value_graph
+from micrograd.graph import DISPLAY_HEIGHT, fmt_number, palette_for, value_graph
 from micrograd.lessons import manual_vs_auto as mva
 from micrograd.lessons import presets
 from micrograd.lessons.notation import node_names
@@ -39,7 +39,9 @@ except widgets.BUILD_ERRORS as err:
 L = node_names(root)[root]
 with st.expander("The graph" if quiz else "The graph, after `backward()`", icon=":material/account_tree:"):
     # chain_rule_rows ran one backward(): every node holds its gradient (hidden in the quiz)
-    st.graphviz_chart(value_graph(root, names=node_names(root), grads={} if quiz else None).to_string(),
+    # in colours for the page's light or dark theme
+    st.graphviz_chart(value_graph(root, names=node_names(root), grads={} if quiz else None,
+                                  palette=palette_for(st.context.theme.type)).to_string(),
                       width="stretch", height=DISPLAY_HEIGHT)
 if quiz:
     results = {}
@@ -74,13 +76,14 @@ for r in rows:
                             placeholder="your number", persist_state="session")
             q = results[r["name"]]
             if q.ok:
-                c[1].markdown(":green[:material/check_circle: right]")
+                c[1].markdown(":blue[:material/check_circle: right]")
             elif q.ok is False:
-                c[1].markdown(f":red[:material/cancel: {md_escape(q.message)}]")
+                c[1].markdown(f":orange[:material/cancel: {md_escape(q.message)}]")
                 c[1].caption("Hint: " + md_escape(mva.hint(root, r["node"])))
         else:
-            mark = (":green[:material/check_circle: match]" if r["match"]
-                    else ":red[:material/cancel: differs]")
+            # blue / orange, not green / red: told apart with any colour vision (and the icon and word differ)
+            mark = (":blue[:material/check_circle: match]" if r["match"]
+                    else ":orange[:material/cancel: differs]")
             c[1].markdown(f"`{r['name']}.grad = {fmt_number(r['engine'], 6)}`  \n{mark}")
 
 st.divider()

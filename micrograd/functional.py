@@ -79,24 +79,29 @@ LOSSES = {"hinge": _hinge, "mse": _mse, "bce": _bce}
 def data_loss(scores, y, loss="hinge"):
     """Mean data loss of raw scores, the same formulas as `micrograd.losses` (no L2 term).
 
-    hinge: mean(max(0, 1 - y s)) (Cortes & Vapnik 1995); mse: mean((s - y)^2);
-    bce: mean(softplus(-y s)), binary cross-entropy on logits with labels in {-1, +1}.
+    hinge: mean(max(0, 1 - y s)) (Cortes & Vapnik 1995); mse: mean((s - y)^2) (y may also be
+    real regression targets); bce: mean(softplus(-y s)), binary cross-entropy on logits with
+    labels in {-1, +1}; 'ce': softmax cross-entropy of K-class logits (n, K) against class
+    indices 0..K-1 (`cross_entropy`).
 
     Args:
-        scores: float array (n,); y: labels (n,) in {-1, +1}; loss: a key of `LOSSES`.
+        scores: float array (n,), or (n, K) for 'ce'; y: labels (n,) in {-1, +1} (class
+            indices for 'ce', real targets for 'mse'); loss: a key of `LOSSES`, or 'ce'.
 
     Returns:
         float (nan for n == 0; inf if the scores overflow).
 
     Raises:
-        ValueError: for an unknown loss name.
+        ValueError: for an unknown loss name (and, for 'ce', as `cross_entropy`).
     """
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
+    if loss not in LOSSES and loss != "ce":
+        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted([*LOSSES, 'ce'])}")
     s = np.asarray(scores, dtype=np.float64)
     if s.size == 0:
         return math.nan
     with np.errstate(all="ignore"):
+        if loss == "ce":
+            return cross_entropy(s, y)
         return float(LOSSES[loss](s, np.asarray(y, dtype=np.float64)))
 
 

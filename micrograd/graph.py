@@ -8,22 +8,82 @@ made by an op, an extra op node (``+``, ``*``, ``tanh`` ...) with edges
 
 Extras for teaching the backward pass step by step: a highlighted current node and the
 edges it sends gradient along, edge labels (e.g. ``"local × upstream = contribution"``),
-per-node fill colours, and hiding the grad of nodes the backward pass has not reached.
+per-node status fills (done, partial), hiding the grad of nodes the backward pass has not
+reached, and a palette for the page's light or dark theme (`LIGHT`, `DARK`, `palette_for`).
 
 Only the DOT text is produced (``value_graph(...).to_string()``); Streamlit renders it in
 the browser (``st.graphviz_chart``), so no Graphviz binary is needed.
 """
 
 import math
+from dataclasses import dataclass
 
 import pydot
 
-__all__ = ["value_graph", "fmt_number", "node_ids", "HIGHLIGHT", "DONE", "PARTIAL", "DISPLAY_HEIGHT"]
+__all__ = ["value_graph", "fmt_number", "node_ids", "GraphPalette", "LIGHT", "DARK", "palette_for",
+           "DISPLAY_HEIGHT"]
 
-HIGHLIGHT = "#ffa94d"  # the current node and the edges it sends gradient along (orange)
-DONE = "#d3f9d8"  # a node whose gradient is complete (light green)
-PARTIAL = "#fff3bf"  # a node that has received some, not yet all, of its gradient (light yellow)
-_EDGE_HIGHLIGHT = "#d9480f"
+
+@dataclass(frozen=True)
+class GraphPalette:
+    """The colours of a drawn graph, for one page background (Streamlit's light or dark theme).
+
+    The graph's own background is transparent, so it sits on the page: every colour here is
+    chosen against ``background`` (WCAG 2.1 contrast, checked in tests/test_theme.py: text
+    4.5:1 against the fill it is drawn on, lines and box borders 3:1 against the page). The
+    status fills are blue (done), yellow (partial, also drawn with a dashed border) and orange
+    (current, with a thick border): a set that stays distinct under protanopia and deuteranopia
+    (no red/green pair), like TensorFlow Playground's blue/orange.
+
+    Attributes:
+        background: the page background the palette is made for (Streamlit's theme default).
+        text: text in value and op boxes.
+        node_fill, node_border: a value box not reached yet (or every box, outside the walk).
+        op_fill, op_border: the small op ovals.
+        edge: the arrows; edge_text: their labels, drawn on the page background.
+        done, partial: fills of a box whose gradient is complete / partly accumulated.
+        current, current_text: the fill of the node being processed, and its text.
+        hot: border, arrows and labels of the node being processed.
+    """
+
+    name: str
+    background: str
+    text: str
+    node_fill: str
+    node_border: str
+    op_fill: str
+    op_border: str
+    edge: str
+    edge_text: str
+    done: str
+    partial: str
+    current: str
+    current_text: str
+    hot: str
+
+
+#: for Streamlit's light theme (page #ffffff)
+LIGHT = GraphPalette(
+    name="light", background="#ffffff", text="#1e1e1e", node_fill="#ffffff", node_border="#495057",
+    op_fill="#f1f3f5", op_border="#868e96", edge="#868e96", edge_text="#343a40",
+    done="#b6d4fe", partial="#fff3bf", current="#ffa94d", current_text="#1e1e1e", hot="#c2410c",
+)
+#: for Streamlit's dark theme (page #171614): dark boxes with light text, the same hues
+DARK = GraphPalette(
+    name="dark", background="#171614", text="#edebe8", node_fill="#2d2b27", node_border="#a6a19a",
+    op_fill="#3a3835", op_border="#8a857d", edge="#8a857d", edge_text="#e0ddd8",
+    done="#1e3a5f", partial="#6b5500", current="#f08c00", current_text="#1e1e1e", hot="#ff922b",
+)
+
+
+def palette_for(theme_type):
+    """The palette for a Streamlit theme type: `DARK` for ``"dark"``, else `LIGHT`.
+
+    Args:
+        theme_type: ``st.context.theme.type`` ("light", "dark", or None when unknown, e.g. in AppTest).
+    """
+    return DARK if theme_type == "dark" else LIGHT
+
 
 # Sizes for st.graphviz_chart. Streamlit's CSS draws every text of the chart at 9.6 px in the
 # drawing's own units, whatever the DOT fontsize, then scales the drawing to the page width. So the
@@ -104,11 +164,13 @@ def value_graph(
     grads=None,
     current=None,
     edge_labels=None,
-    fills=None,
+    status=None,
     digits=4,
     title=None,
     stacked=True,
     current_edges=True,
+    palette=LIGHT,
+    extra=None,
 ):
     """Build the DOT graph of every node under `root`.
 
@@ -122,11 +184,12 @@ def value_graph(
             None, every node shows its ``.grad``.
         current: optional `Value` to highlight: its record, its op node and the edges from
             its children into that op node (the edges it sends gradient along) are drawn in
-            orange and bold.
+            the palette's orange, bold.
         edge_labels: optional dict {(parent Value, operand position 0 or 1): str}, the label
             of the edge from ``parent.children[pos]`` into the parent's op node.
-        fills: optional dict {Value: colour} of fill colours for value records (the current
-            node is always orange).
+        status: optional dict {Value: "done" | "partial"}: a done record is filled with
+            ``palette.done`` (blue), a partial one with ``palette.partial`` (yellow) and a dashed
+            border; the current node is always ``palette.current`` (orange).
         digits: significant digits for data and grad.
         title: optional graph caption (drawn under the graph).
         current_edges: if False, only the current node's record is highlighted, not its op
@@ -134,6 +197,9 @@ def value_graph(
         stacked: True (default) stacks label, data and grad vertically in each record, which
             keeps a left-to-right graph narrow enough to read on a screen; False draws them
             side by side, as the original micrograd's ``draw_dot`` does.
+        palette: a `GraphPalette` (default `LIGHT`; `palette_for` picks one for the page's theme).
+        extra: optional dict {Value: [str, ...]}: more fields drawn under the grad in that
+            node's record (the backprop microscope's folded neuron shows its pre-activation there).
 
     Returns:
         a `pydot.Dot` (directed, left to right). Call ``.to_string()`` for the DOT text.
@@ -141,7 +207,8 @@ def value_graph(
         (`node_ids`); nodes are declared in that order.
     """
     names = names or {}
-    fills = fills or {}
+    status = status or {}
+    pal = palette
     edge_labels = edge_labels or {}
     ids = node_ids(root)
     # ordering=in keeps each op's inputs in operand order (a above b in a·b); with the nodes
@@ -151,8 +218,13 @@ def value_graph(
     if title:
         dot.set("label", title)
         dot.set("labelloc", "b")
-    dot.set_node_defaults(fontname="Helvetica", fontsize=str(FONTSIZE))
-    dot.set_edge_defaults(fontname="Helvetica", fontsize=str(EDGE_FONTSIZE), color="#868e96")
+        dot.set("fontcolor", pal.edge_text)
+    # every box is filled and names its text colour: nothing falls back to Graphviz's black, which a
+    # dark page would swallow
+    dot.set_node_defaults(fontname="Helvetica", fontsize=str(FONTSIZE), style="filled", fillcolor=pal.node_fill,
+                          color=pal.node_border, fontcolor=pal.text)
+    dot.set_edge_defaults(fontname="Helvetica", fontsize=str(EDGE_FONTSIZE), color=pal.edge,
+                          fontcolor=pal.edge_text)
 
     for v, vid in ids.items():
         name = names.get(v, v.label)
@@ -166,30 +238,31 @@ def value_graph(
             grad_text = "grad ?"
         fields = " | ".join(
             [_record_escape(name) or " ", _record_escape(f"data {fmt_number(v.data, digits)}"),
-             _record_escape(grad_text)]
+             _record_escape(grad_text), *(_record_escape(t) for t in (extra or {}).get(v, ()))]
         )
         # with rankdir=LR, a record's top-level fields stack vertically; braces flip them
         label = fields if stacked else "{ " + fields + " }"
         attrs = {"label": label, "shape": "record", "margin": "0.05,0.03"}
-        fill = HIGHLIGHT if v is current else fills.get(v)
-        if fill:
-            attrs.update(style="filled", fillcolor=fill)
         if v is current:
-            attrs.update(penwidth="2.5", color=_EDGE_HIGHLIGHT)
+            attrs.update(fillcolor=pal.current, fontcolor=pal.current_text, penwidth="2.5", color=pal.hot)
+        elif status.get(v) == "done":
+            attrs.update(fillcolor=pal.done)
+        elif status.get(v) == "partial":
+            attrs.update(fillcolor=pal.partial, style="filled,dashed")
         dot.add_node(pydot.Node(vid, **attrs))
 
         if v.children:
             op_id = vid + "_op"
             # width/height 0: the ellipse hugs its label instead of Graphviz's 0.75 x 0.5 inch minimum
             op_attrs = {"label": v.op, "shape": "ellipse", "margin": "0.05,0.02", "width": "0",
-                        "height": "0"}
+                        "height": "0", "fillcolor": pal.op_fill, "color": pal.op_border}
             hot = v is current and current_edges
             if hot:
-                op_attrs.update(style="filled", fillcolor=HIGHLIGHT, color=_EDGE_HIGHLIGHT, penwidth="2.5")
+                op_attrs.update(fillcolor=pal.current, fontcolor=pal.current_text, color=pal.hot, penwidth="2.5")
             dot.add_node(pydot.Node(op_id, **op_attrs))
             out_attrs = {}
             if hot:
-                out_attrs = {"color": _EDGE_HIGHLIGHT, "penwidth": "2.5"}
+                out_attrs = {"color": pal.hot, "penwidth": "2.5"}
             dot.add_edge(pydot.Edge(op_id, vid, **out_attrs))
             for pos, child in enumerate(v.children):
                 e_attrs = {}
@@ -197,6 +270,6 @@ def value_graph(
                 if text:
                     e_attrs["label"] = text
                 if hot:
-                    e_attrs.update(color=_EDGE_HIGHLIGHT, penwidth="2.5", fontcolor=_EDGE_HIGHLIGHT)
+                    e_attrs.update(color=pal.hot, penwidth="2.5", fontcolor=pal.hot)
                 dot.add_edge(pydot.Edge(ids[child], op_id, **e_attrs))
     return dot

@@ -2,7 +2,8 @@
 
 The engine seam is one function with this signature:
 
-    loss_and_grads(model, X, y, loss="hinge", l2=0.0) -> (loss: float, scores: (n,) ndarray, nodes: int)
+    loss_and_grads(model, X, y, loss="hinge", l2=0.0, regression=False)
+        -> (loss: float, scores: (n,) or (n, K) ndarray, nodes: int)
 
 It builds the graph of ``loss(model(X), y) + l2 * sum(p^2)`` for the batch, zeroes the
 gradients, back-propagates, and leaves d(loss)/dp in ``p.grad`` for every parameter p of
@@ -10,8 +11,13 @@ gradients, back-propagates, and leaves d(loss)/dp in ``p.grad`` for every parame
 scalar; ``micrograd.tensor.loss_and_grads`` does the same with a vectorized numpy engine.
 The `Trainer` picks one with ``engine="scalar"|"tensor"``.
 
+Three kinds of problem, TensorFlow Playground's two and a multiclass one (`micrograd.data.TASKS`
+names them): binary classification (labels -1/+1, one output, hinge/MSE/BCE), regression (real
+targets, one linear output, MSE, curves of R²) and multiclass classification (labels 0..K-1,
+K outputs, softmax cross-entropy 'ce'); see `Trainer`'s ``problem=``.
+
 numpy is used only around the engine: to split and batch the data, and to evaluate the
-train/test loss and accuracy curves with the graph-free forward `MLP.predict`.
+train/test loss and accuracy (or R²) curves with the graph-free forward `MLP.predict`.
 """
 
 import math
@@ -21,12 +27,13 @@ import numpy as np
 
 from micrograd.data import split
 from micrograd.features import check_features, expand
-from micrograd.functional import accuracy, data_loss
-from micrograd.losses import LOSSES, l1_penalty, l2_penalty
+from micrograd.functional import accuracy, data_loss, multiclass_accuracy, r2_score
+from micrograd.losses import LOSSES, cross_entropy_loss, l1_penalty, l2_penalty, mse_loss
 from micrograd.nn import ACTIVATIONS, MLP
 from micrograd.optim import OPTIMIZERS, SGD, AdamW
 
-__all__ = ["ENGINES", "HISTORY_FIELDS", "REGULARIZERS", "Trainer", "scalar_loss_and_grads", "get_engine"]
+__all__ = ["ENGINES", "HISTORY_FIELDS", "REGRESSION_HISTORY_FIELDS", "PROBLEMS", "REGULARIZERS", "TASK_LOSSES",
+           "Trainer", "scalar_loss_and_grads", "get_engine"]
 
 #: engine names the Trainer accepts
 ENGINES = ("scalar", "tensor")
@@ -34,41 +41,68 @@ ENGINES = ("scalar", "tensor")
 #: regularizer names the Trainer accepts (``reg=``)
 REGULARIZERS = ("none", "l1", "l2")
 
+#: what ``Trainer(problem=...)`` accepts: 'classification' (binary or multiclass, from the labels),
+#: 'regression', or a task name of `micrograd.data.TASKS` ('binary', 'multiclass') to say which
+PROBLEMS = ("classification", "regression", "binary", "multiclass")
 
-def scalar_loss_and_grads(model, X, y, loss="hinge", l2=0.0):
+#: task -> the losses valid for it (the first is the Trainer's default): binary labels -1/+1 take
+#: one score each; regression only MSE on real targets; multiclass only softmax cross-entropy
+TASK_LOSSES = {"binary": ("hinge", "mse", "bce"), "regression": ("mse",), "multiclass": ("ce",)}
+
+
+def scalar_loss_and_grads(model, X, y, loss="hinge", l2=0.0, regression=False):
     """Forward and backward pass for one batch through the scalar `Value` engine.
 
     Builds one graph for the whole batch: ``LOSSES[loss](scores, y) + l2 * sum(p^2)`` where
     ``scores[i] = model(X[i])`` (the L2 term is left out of the graph when l2 == 0), zeroes
-    every parameter's grad and calls ``backward()`` on the total.
+    every parameter's grad and calls ``backward()`` on the total. Loss 'ce' is
+    `micrograd.losses.cross_entropy_loss` on the K outputs of each example; with
+    ``regression=True`` the loss is ``mse_loss(scores, y, regression=True)``.
 
     Args:
-        model: an `MLP` with one output (its parameters receive the gradients).
+        model: an `MLP` with one output, or K >= 2 outputs for 'ce' (its parameters receive
+            the gradients).
         X: float array of shape (n, nin), n >= 1.
-        y: array of shape (n,) with labels in {-1, +1}.
-        loss: 'hinge', 'mse' or 'bce' (see `micrograd.losses`).
+        y: array of shape (n,) with labels in {-1, +1}, class indices 0..K-1 for 'ce', or
+            real targets with ``regression=True``.
+        loss: 'hinge', 'mse', 'bce' (see `micrograd.losses`) or 'ce' (softmax cross-entropy).
         l2: the L2 rate alpha >= 0 (weight decay term alpha * sum(p^2)).
+        regression: the targets are real numbers; only with loss 'mse'.
 
     Returns:
         (loss, scores, nodes): the total loss (data loss + L2 term) as a float; the raw
-        scores (logits) as a float64 array of shape (n,); the number of `Value` nodes in the
-        graph (leaves included: inputs, parameters, constants).
+        scores (logits) as a float64 array of shape (n,), or (n, K) for 'ce'; the number of
+        `Value` nodes in the graph (leaves included: inputs, parameters, constants).
 
     Raises:
-        ValueError: for an unknown loss or mismatched lengths.
+        ValueError: for an unknown loss, regression with a loss other than 'mse', a model
+            whose number of outputs does not fit the loss, or mismatched lengths.
         OverflowError: if a value overflows a float inside an op (e.g. squaring 1e200);
             the `Trainer` treats that as divergence.
     """
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
+    if loss not in LOSSES and loss != "ce":
+        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted([*LOSSES, 'ce'])}")
+    if regression and loss != "mse":
+        raise ValueError(f"regression trains with loss 'mse' only, got {loss!r}")
+    nout = len(model.layers[-1].neurons)
+    if (nout < 2) if loss == "ce" else (nout != 1):
+        raise ValueError(f"loss {loss!r} needs a model with {'K >= 2 outputs' if loss == 'ce' else 'one output'}, "
+                         f"got {nout}")
     inputs = np.asarray(X, dtype=np.float64).tolist()
     labels = np.asarray(y).tolist()
     scores = [model(x) for x in inputs]
-    total = LOSSES[loss](scores, labels)
+    if loss == "ce":
+        total = cross_entropy_loss(scores, labels)
+    elif regression:
+        total = mse_loss(scores, labels, regression=True)
+    else:
+        total = LOSSES[loss](scores, labels)
     if l2:
         total = total + l2_penalty(model.parameters(), l2)
     model.zero_grad()
     nodes = len(total.backward())
+    if loss == "ce":
+        return total.data, np.array([[v.data for v in row] for row in scores], dtype=np.float64), nodes
     return total.data, np.fromiter((s.data for s in scores), dtype=np.float64, count=len(scores)), nodes
 
 
@@ -89,14 +123,59 @@ def get_engine(name):
     raise ValueError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
 
 
+#: the curves every run records (`Trainer.history`'s keys, the CSV's columns); for regression
+#: train_acc and test_acc are nan (accuracy has no meaning for real targets)
 HISTORY_FIELDS = ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")
+#: a regression run's curves: the same, plus the coefficient of determination R² of each split
+REGRESSION_HISTORY_FIELDS = HISTORY_FIELDS + ("train_r2", "test_r2")
+
+
+def _task(y, problem):
+    """The task ('binary', 'multiclass' or 'regression') and number of classes (0 for regression)
+    of the labels y under `problem` (one of `PROBLEMS`); see `Trainer`. Raises ValueError."""
+    if problem not in PROBLEMS:
+        raise ValueError(f"unknown problem {problem!r}: choose one of {', '.join(PROBLEMS)}")
+    if y.ndim != 1 or y.dtype.kind not in "iuf":
+        raise ValueError(f"labels must be a 1-d array of numbers, got {y.dtype} of shape {y.shape}")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("labels and targets must be finite numbers")
+    if problem == "regression":
+        return "regression", 0
+    if not np.all(np.mod(y, 1) == 0):
+        raise ValueError("classification labels must be whole numbers (-1/+1, or class indices 0..K-1): "
+                         "for real-valued targets pass problem='regression'")
+    values = set(np.unique(y).tolist())
+    if problem != "multiclass" and values <= {-1, 1}:
+        return "binary", 2
+    if problem == "binary":
+        raise ValueError("binary labels must be -1 or +1 (convert 0/1 labels with y * 2 - 1)")
+    k = int(max(values)) + 1
+    if min(values) < 0 or k < (2 if problem == "multiclass" else 3):
+        raise ValueError("labels must be -1/+1 (binary) or class indices 0..K-1 with K >= 3 (multiclass); "
+                         "convert 0/1 labels with y * 2 - 1, or pass problem='multiclass' for a 2-class softmax")
+    return "multiclass", k
+
+
+def _loss_error(task, loss):
+    """The ValueError message for a `loss` that is not one of `TASK_LOSSES[task]`."""
+    valid = TASK_LOSSES[task]
+    if not any(loss in losses for losses in TASK_LOSSES.values()):
+        return f"unknown loss {loss!r}: {task} trains with {' or '.join(map(repr, valid))}"
+    if task == "regression":
+        return f"regression trains with loss 'mse' only (mean squared error on real targets), not {loss!r}"
+    if task == "multiclass":
+        return (f"loss {loss!r} is for binary labels -1/+1: multiclass classification (labels 0..K-1) "
+                "trains with loss 'ce' (softmax cross-entropy)")
+    return ("loss 'ce' (softmax cross-entropy) is for multiclass labels 0..K-1: binary classification "
+            "(labels -1/+1) trains with 'hinge', 'mse' or 'bce'")
 
 
 class Trainer:
     """Owns the data split, the model, the optimizer and the curves of one training run.
 
     Args:
-        X: float array (n, 2) of all points; y: (n,) labels in {-1, +1}.
+        X: float array (n, 2) of all points; y: (n,) labels in {-1, +1} (binary), class
+            indices 0..K-1 (multiclass) or real targets (regression), as `problem` says.
         test_fraction: share of points held out for the test curves, in [0, 0.9].
         hidden: widths of the hidden layers, e.g. (8, 8); () for none (a linear model).
         activation: hidden activation, 'relu', 'tanh', 'sigmoid' or 'linear'.
@@ -104,7 +183,9 @@ class Trainer:
         l2: the L2 rate >= 0, the older spelling of ``reg="l2", rate=l2`` (links made before
             `reg` existed keep meaning L2); give either l2 or reg, not both.
         batch_size: examples per step; 0 or >= the training-set size means full batch.
-        loss: 'hinge', 'mse' or 'bce'.
+        loss: binary: 'hinge' (default), 'mse' or 'bce'; regression: 'mse' (the only one,
+            and the default); multiclass: 'ce' (softmax cross-entropy, the only one, and the
+            default). None: the task's default (`TASK_LOSSES`). Any other pairing is a ValueError.
         seed: seeds the split, the initial weights and the batch order (reproducible runs).
         engine: 'scalar' (the `Value` engine) or 'tensor' (the vectorized numpy engine, `micrograd.tensor`).
         history_cap: the curves keep at most this many points (>= 16): when full, every
@@ -124,15 +205,40 @@ class Trainer:
         features: input features of the points X (n, 2), names of `micrograd.features.FEATURES`
             (a sequence or 'x1,x1sq'): the model has one input per feature and sees
             ``expand(X, features)``; X_train and X_test stay the raw points. None (default): X as given.
+        problem: what is learnt (`PROBLEMS`; `task` holds the answer, a value of `micrograd.data.TASKS`):
+            'classification' (default): labels all -1/+1 are binary classification (one output,
+            as before: ``Trainer(X, y)`` is unchanged), labels that are class indices 0..K-1
+            with K = max label + 1 >= 3 are multiclass (K outputs, one logit per class);
+            anything else is a ValueError (0/1 labels: convert with y * 2 - 1).
+            'regression': real targets, one linear output (the output layer is always linear),
+            MSE (``mse_loss(..., regression=True)`` in both engines).
+            'binary' or 'multiclass' (``problem=TASKS[name]`` reads well): that task, checked
+            against the labels ('multiclass' also takes K = 2, a 2-class softmax).
+
+    Curves (`history`, `current`): ``step, epoch, train_loss, train_acc, test_loss, test_acc``
+    (`HISTORY_FIELDS`) for every problem, so every reader of them works on any run. The loss is
+    the data loss of the task (for multiclass `micrograd.functional.cross_entropy`); accuracy is
+    sign agreement (binary) or `micrograd.functional.multiclass_accuracy` (argmax, multiclass);
+    for regression accuracy has no meaning and train_acc/test_acc are nan, and two more curves,
+    train_r2 and test_r2 (`micrograd.functional.r2_score`, as scikit-learn's), follow
+    (`REGRESSION_HISTORY_FIELDS`). `history_fields` lists the keys of a run, and `metric` is the
+    headline one's suffix: 'acc', or 'r2' for regression (``current["train_" + metric]``).
+    Predictions for a boundary: `predict` gives scores (n,), or logits (n, K) for multiclass;
+    `predict_class` the class (n,) of a classification run; `confusion_matrix` the counts per
+    (true, predicted) class on the test or train split, as scikit-learn's.
 
     The hyperparameters ``lr, l2, reg, rate, momentum, weight_decay, batch_size, loss, engine,
     optimizer_name`` are plain attributes: change them between steps and the next step uses
     them, without resetting the model. Setting ``l2 = x`` means L2 at rate x (for x > 0), or
     a rate of 0 if L2 was on; reading it gives the L2 rate (0.0 unless reg is 'l2'). A new
-    `optimizer_name` keeps the weights and starts the new optimizer with fresh state.
+    `optimizer_name` keeps the weights and starts the new optimizer with fresh state. A `loss`
+    the task does not train with raises ValueError at the next step or `evaluate`.
 
     Attributes:
-        model (MLP), optimizer (the `micrograd.optim` optimizer object, of `optimizer_name`'s
+        task ('binary', 'multiclass' or 'regression'), n_classes (2 for binary, K for
+        multiclass, 0 for regression), classes (the labels a class can have, in the order of
+        `confusion_matrix`: [-1, 1] or 0..K-1; None for regression), n_outputs (1, or K for
+        multiclass), model (MLP), optimizer (the `micrograd.optim` optimizer object, of `optimizer_name`'s
         class), X_train, y_train, X_test, y_test (arrays),
         step_count (int): updates applied; epoch (float): passes over the training set;
         diverged_at (int or None): the step whose loss was nan/inf; restored_step (int or
@@ -144,25 +250,33 @@ class Trainer:
         before the update); history (dict of lists).
 
     Raises:
-        ValueError: for an unknown activation, loss or engine, or out-of-range values.
+        ValueError: for an unknown activation, loss, engine or problem, a loss the task does not
+            train with, labels that do not fit the problem, or out-of-range values.
     """
 
     def __init__(self, X, y, test_fraction=0.2, hidden=(8, 8), activation="tanh", lr=0.1, l2=0.0,
-                 momentum=0.0, batch_size=0, loss="hinge", seed=0, engine="scalar", history_cap=1000,
-                 optimizer="sgd", reg=None, rate=0.0, weight_decay=0.01, features=None):
+                 momentum=0.0, batch_size=0, loss=None, seed=0, engine="scalar", history_cap=1000,
+                 optimizer="sgd", reg=None, rate=0.0, weight_decay=0.01, features=None, problem="classification"):
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}: choose one of {sorted(ACTIVATIONS)}")
         if history_cap < 16:
             raise ValueError(f"history_cap must be >= 16, got {history_cap!r}")
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y)
+        self.problem = problem
+        self.task, self.n_classes = _task(y, problem)
+        self.n_outputs = self.n_classes if self.task == "multiclass" else 1
+        self.classes = (None if self.task == "regression"
+                        else np.array([-1, 1]) if self.task == "binary" else np.arange(self.n_classes))
+        if loss is None:
+            loss = TASK_LOSSES[self.task][0]
         self.X_train, self.X_test, self.y_train, self.y_test = split(X, y, test_fraction, seed)
         self.hidden = tuple(int(h) for h in hidden)
         self.activation = activation
         # input features (micrograd.features): the model sees expand(X, features); None: X itself
         self.features = None if features is None else check_features(features)
         nin = X.shape[1] if self.features is None else len(self.features)
-        self.model = MLP(nin, list(self.hidden) + [1], activation=activation, seed=seed)
+        self.model = MLP(nin, list(self.hidden) + [self.n_outputs], activation=activation, seed=seed)
         if reg is None:
             reg, rate = ("l2", l2) if l2 else ("none", rate)
         elif l2:
@@ -193,7 +307,8 @@ class Trainer:
         self.last_loss = math.nan
         self.history_cap = int(history_cap)
         self._stride = 1
-        self.history = {k: [] for k in HISTORY_FIELDS}
+        self.history_fields = REGRESSION_HISTORY_FIELDS if self.task == "regression" else HISTORY_FIELDS
+        self.history = {k: [] for k in self.history_fields}
         self.current = {}
         self._validate()
         self._record()
@@ -213,10 +328,18 @@ class Trainer:
             raise ValueError(f"weight decay must be >= 0, got {self.weight_decay!r}")
         if not 0 <= self.momentum < 1:
             raise ValueError(f"momentum must be in [0, 1), got {self.momentum!r}")
-        if self.loss not in LOSSES:
-            raise ValueError(f"unknown loss {self.loss!r}: choose one of {sorted(LOSSES)}")
+        self._check_loss()
         if int(self.batch_size) != self.batch_size or self.batch_size < 0:
             raise ValueError(f"batch size must be an integer >= 0 (0: full batch), got {self.batch_size!r}")
+
+    def _check_loss(self):
+        if self.loss not in TASK_LOSSES[self.task]:
+            raise ValueError(_loss_error(self.task, self.loss))
+
+    @property
+    def metric(self):
+        """The headline metric's key suffix: 'acc' (accuracy), or 'r2' (R²) for regression."""
+        return "r2" if self.task == "regression" else "acc"
 
     @property
     def l2(self):
@@ -304,7 +427,8 @@ class Trainer:
         t0 = time.perf_counter()
         try:
             with np.errstate(all="ignore"):
-                loss, _scores, nodes = fn(self.model, self.inputs(Xb), yb, loss=self.loss, l2=self.l2)
+                loss, _scores, nodes = fn(self.model, self.inputs(Xb), yb, loss=self.loss, l2=self.l2,
+                                          regression=self.task == "regression")
             if l1:  # the L1 term's value; the optimizer applies it as a proximal step
                 loss += l1_penalty(params, l1).data
             ok = math.isfinite(loss) and all(math.isfinite(p.grad) for p in params)
@@ -362,7 +486,7 @@ class Trainer:
             self.history = {k: v[:keep] for k, v in self.history.items()}
         self.current = self.evaluate()
         if self.history["step"][-1] != self.step_count:  # the restored step, recorded (step 0 always is)
-            for k in HISTORY_FIELDS:
+            for k in self.history_fields:
                 self.history[k].append(self.current[k])
 
     def run(self, steps):
@@ -382,37 +506,100 @@ class Trainer:
         return X if self.features is None else expand(X, self.features)
 
     def predict(self, X):
-        """The model's scores (n,) for raw points X (a batch, the boundary grid), graph-free:
-        ``model.predict(inputs(X))``."""
+        """The model's outputs for raw points X (a batch, the boundary grid), graph-free:
+        ``model.predict(inputs(X))``: scores (n,) for binary classification (the sign is the
+        class) and regression (the prediction), logits (n, K) for multiclass (one column per
+        class; softmax of a row gives its probabilities, `micrograd.functional.softmax`)."""
         return self.model.predict(self.inputs(X))
 
+    def predict_class(self, X):
+        """The predicted class (n,) int64 of raw points X: +1 where the score > 0 else -1
+        (binary: a score of 0 counts as -1, as `accuracy`), or the argmax of the logits, the
+        first of equal maxima (multiclass). A nan score gives -1 or class 0.
+
+        Raises:
+            ValueError: for a regression run (it has no classes: use `predict`).
+        """
+        if self.task == "regression":
+            raise ValueError("a regression model predicts real numbers, not classes: use predict()")
+        with np.errstate(all="ignore"):
+            s = self.predict(X)
+        if self.task == "binary":
+            return np.where(s > 0, 1, -1).astype(np.int64)
+        return np.argmax(s, axis=1).astype(np.int64)
+
+    def confusion_matrix(self, split="test"):
+        """Counts of (true class, predicted class) on the test or train split.
+
+        As ``sklearn.metrics.confusion_matrix(y_true, y_pred, labels=classes)``: entry [i, j]
+        is the number of points of class ``classes[i]`` predicted as ``classes[j]`` (rows true,
+        columns predicted; for binary row and column 0 are -1, 1 are +1). The diagonal's sum
+        over the total is the accuracy.
+
+        Args:
+            split: 'test' (default) or 'train'.
+
+        Returns:
+            int64 array (n_classes, n_classes) (all zeros for an empty test set).
+
+        Raises:
+            ValueError: for a regression run, or a split that is not 'test' or 'train'.
+        """
+        if split not in ("test", "train"):
+            raise ValueError(f"split must be 'test' or 'train', got {split!r}")
+        if self.task == "regression":
+            raise ValueError("a regression model has no classes, so no confusion matrix: see its R²")
+        X, y = (self.X_test, self.y_test) if split == "test" else (self.X_train, self.y_train)
+        k = self.n_classes
+        counts = np.zeros((k, k), dtype=np.int64)
+        if len(y):
+            true = np.searchsorted(self.classes, np.asarray(y).astype(np.int64))
+            pred = np.searchsorted(self.classes, self.predict_class(X))
+            np.add.at(counts, (true, pred), 1)
+        return counts
+
     def evaluate(self):
-        """Data loss and accuracy on the train and test sets, with the numpy forward.
+        """Data loss and accuracy (regression: R²) on the train and test sets, with the numpy forward.
 
         Returns:
             dict with step, epoch, train_loss, train_acc, test_loss, test_acc (test values
-            are nan when the test set is empty). Losses exclude the regularization term.
+            are nan when the test set is empty), and for regression train_r2, test_r2 (and
+            train_acc, test_acc nan); see the class docstring. Losses exclude the
+            regularization term.
         """
+        self._check_loss()  # a loss set between steps that the task does not take: say so, not a shape error
+        task = self.task
         with np.errstate(all="ignore"):
             s_train = self.predict(self.X_train)
-            s_test = self.predict(self.X_test) if len(self.y_test) else np.zeros(0)
-        return {
+            s_test = (self.predict(self.X_test) if len(self.y_test)
+                      else np.zeros((0, self.n_outputs) if task == "multiclass" else 0))
+        if task == "binary":
+            acc_train, acc_test = accuracy(s_train, self.y_train), accuracy(s_test, self.y_test)
+        elif task == "multiclass":
+            acc_train, acc_test = multiclass_accuracy(s_train, self.y_train), multiclass_accuracy(s_test, self.y_test)
+        else:
+            acc_train = acc_test = math.nan
+        out = {
             "step": self.step_count,
             "epoch": self.epoch,
             "train_loss": data_loss(s_train, self.y_train, self.loss),
-            "train_acc": accuracy(s_train, self.y_train),
+            "train_acc": acc_train,
             "test_loss": data_loss(s_test, self.y_test, self.loss),
-            "test_acc": accuracy(s_test, self.y_test),
+            "test_acc": acc_test,
         }
+        if task == "regression":
+            with np.errstate(all="ignore"):
+                out["train_r2"], out["test_r2"] = r2_score(self.y_train, s_train), r2_score(self.y_test, s_test)
+        return out
 
     def _record(self):
         self.current = self.evaluate()
         if self.step_count % self._stride:
             return
-        for k in HISTORY_FIELDS:
+        for k in self.history_fields:
             self.history[k].append(self.current[k])
         if len(self.history["step"]) > self.history_cap:  # downsample: keep every other point
-            for k in HISTORY_FIELDS:
+            for k in self.history_fields:
                 self.history[k] = self.history[k][::2]
             self._stride *= 2
 

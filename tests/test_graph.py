@@ -1,10 +1,12 @@
 """Tests for micrograd/graph.py: the DOT text of a Value graph (no Graphviz binary used)."""
 
+import re
+
 import pydot
 import pytest
 
 from micrograd.engine import Value
-from micrograd.graph import fmt_number, node_ids, value_graph
+from micrograd.graph import DARK, LIGHT, fmt_number, node_ids, palette_for, value_graph
 
 # pydot's DOT parser (used here only to check the text is valid DOT) warns about pyparsing names
 pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated.*")
@@ -52,10 +54,10 @@ def test_hidden_grads_highlight_and_edge_labels(lecture_graph):
     assert "grad −2" in text
     g = _parse(text)
     node = g.get_node(ids[d])[0]
-    assert node.get("fillcolor").strip('"') == "#ffa94d"
+    assert node.get("fillcolor").strip('"') == LIGHT.current
     lab = [x for x in g.get_edges() if x.get_source() == ids[e] and x.get_destination() == ids[d] + "_op"]
     assert lab[0].get("label").strip('"') == "1 × −2 = −2"
-    assert g.get_node(ids[a])[0].get("fillcolor") is None
+    assert g.get_node(ids[a])[0].get("fillcolor") is None  # the node default: palette.node_fill
 
 
 def test_escaping_and_constants():
@@ -112,3 +114,40 @@ def test_node_ids_follow_reading_order_and_survive_deep_graphs(lecture_graph):
         y = y + 1.0
     ids = node_ids(y)
     assert ids[x] == "v0" and len(ids) == 40_001
+
+
+def _attrs(g, name):
+    return {k: str(v).strip('"') for k, v in g.get_node(name)[0].get_attributes().items()}
+
+
+@pytest.mark.parametrize("pal", [LIGHT, DARK], ids=["light", "dark"])
+def test_every_colour_comes_from_the_palette(lecture_graph, pal):
+    # nothing may fall back to Graphviz's default black (text, lines) or no fill: on Streamlit's dark
+    # page that is black on #171614, unreadable. Every box is filled and names its text colour.
+    L, a, b, e = map(lecture_graph().get, ("L", "a", "b", "e"))
+    d = L.children[0]
+    text = value_graph(L, grads={L: 1.0, d: -2.0, e: -2.0}, current=d, status={L: "done", e: "partial"},
+                       edge_labels={(d, 0): "1 × −2 = −2"}, palette=pal).to_string()
+    g = _parse(text)
+    ids = node_ids(L)
+    assert g.get("bgcolor") == "transparent"
+    node_defaults = {k: v.strip('"') for k, v in g.get_node_defaults()[0].items()}
+    assert node_defaults["style"] == "filled" and node_defaults["fillcolor"] == pal.node_fill
+    assert node_defaults["fontcolor"] == pal.text and node_defaults["color"] == pal.node_border
+    edge_defaults = {k: v.strip('"') for k, v in g.get_edge_defaults()[0].items()}
+    assert edge_defaults["color"] == pal.edge and edge_defaults["fontcolor"] == pal.edge_text
+    assert _attrs(g, ids[L])["fillcolor"] == pal.done
+    assert _attrs(g, ids[e]).items() >= {"fillcolor": pal.partial, "style": "filled,dashed"}.items()
+    cur = _attrs(g, ids[d])
+    assert (cur["fillcolor"], cur["fontcolor"], cur["color"]) == (pal.current, pal.current_text, pal.hot)
+    assert _attrs(g, ids[e] + "_op")["fillcolor"] == pal.op_fill
+    hot = [x for x in g.get_edges() if x.get_destination() == ids[d] + "_op"]
+    assert {x.get("fontcolor").strip('"') for x in hot} == {pal.hot}
+    # every colour in the text is one of the palette's
+    used = set(re.findall(r"#[0-9a-fA-F]{6}", text))
+    assert used <= set(vars(pal).values()), used - set(vars(pal).values())
+
+
+def test_palette_for_theme_type():
+    assert palette_for("dark") is DARK
+    assert palette_for("light") is LIGHT and palette_for(None) is LIGHT  # unknown (AppTest): light

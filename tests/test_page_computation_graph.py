@@ -4,8 +4,7 @@ bad input and the nudge check. Values asserted are the hand-derived ones of the 
 import re
 
 import pytest
-from conftest import shown_text
-from streamlit.testing.v1 import AppTest
+from conftest import open_page, shown_text
 
 from micrograd.lessons import computation_graph as cg
 from micrograd.lessons import presets
@@ -15,11 +14,7 @@ PAGE = "app_pages/computation_graph.py"
 
 
 def _app():
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception
-    return at
+    return open_page(PAGE)
 
 
 def _dot(at):
@@ -201,3 +196,62 @@ def test_table_below_the_graph_shows_every_column_in_full():
     assert rows["n"]["local derivatives"] == md_escape("∂n/∂(x1*w1 + x2*w2) = 1;  ∂n/∂b = 1")  # shown literally
     assert shown["n"]["local derivatives"] == "∂n/∂(x1*w1 + x2*w2) = 1; ∂n/∂b = 1"
     assert rows["n"]["op"] == r"\+"  # a bare + would be drawn as a list bullet
+
+
+def _play_button(at):
+    """The Play or Pause button, whichever the page shows (they share one place and the Space key)."""
+    keys = [k for k in ("cg_play", "cg_pause") if any(b.key == k for b in at.button)]
+    assert len(keys) == 1, keys
+    return at.button(key=keys[0])
+
+
+def test_play_walks_one_node_per_run_and_stops_at_the_end():
+    # AppTest runs no timers: each run() is what a timer tick does in the browser (one step forward)
+    at = _app()
+    assert _play_button(at).key == "cg_play" and _play_button(at).label == "Play"
+    assert _play_button(at).proto.shortcut == "space" and "Space" in _play_button(at).proto.help
+    at.button(key="cg_play").click().run()
+    assert not at.exception
+    assert _step(at) == 1 and "Seed" in at.info[0].value  # Play moves at once
+    assert _play_button(at).key == "cg_pause"
+    at.run()
+    assert _step(at) == 2
+    assert "Node **L** (*)" in shown_text(at.info[0].value)
+    assert _grads(at)["d"] == "−2" and _grads(at)["a"] == "?"
+    at.run()
+    at.run()  # step 4, the last one: playback stops there
+    assert _step(at) == 4 and _play_button(at).key == "cg_play"
+    assert "All 7 gradients equal a full `backward()`" in at.success[0].value
+    at.run()
+    assert _step(at) == 4  # stopped: no more steps, no wrap-around
+    assert not at.exception
+
+
+def test_pause_stops_and_manual_steps_pause():
+    at = _app()
+    at.button(key="cg_play").click().run()
+    at.run()
+    assert _step(at) == 2
+    at.button(key="cg_pause").click().run()
+    assert _step(at) == 2 and _play_button(at).key == "cg_play"
+    at.run()
+    at.run()
+    assert _step(at) == 2  # paused: runs no longer move
+    g = _grads(at)
+    at.button(key="cg_play").click().run()
+    assert _step(at) == 3 and _grads(at) != g
+    at.button(key="cg_prev").click().run()  # a manual step pauses
+    assert _step(at) == 2 and _play_button(at).key == "cg_play"
+    at.run()
+    assert _step(at) == 2
+
+
+def test_play_at_the_end_starts_again_and_a_new_expression_pauses():
+    at = _app()
+    at.button(key="cg_end").click().run()
+    at.button(key="cg_play").click().run()
+    assert _step(at) == 1  # from the forward pass again, one step on
+    at.selectbox(key="cg_preset").set_value("neuron").run()
+    assert _step(at) == 0 and _play_button(at).key == "cg_play"
+    at.run()
+    assert _step(at) == 0

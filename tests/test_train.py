@@ -5,11 +5,12 @@ import math
 import numpy as np
 import pytest
 
-from micrograd.data import make_dataset
+from micrograd.data import TASKS, make_dataset
 from micrograd.functional import accuracy, data_loss
 from micrograd.lessons.playground import PlaygroundConfig, build_trainer, preset_config
 from micrograd.nn import MLP
 from micrograd.train import (
+    HISTORY_FIELDS,
     Trainer,
     get_engine,
     scalar_loss_and_grads,
@@ -400,3 +401,253 @@ def test_bad_optimizer_and_regularization_arguments_raise():
     tr.optimizer_name, tr.weight_decay = "adamw", -0.1
     with pytest.raises(ValueError, match="weight decay"):
         tr.step()
+
+
+# --- regression and multiclass through the Trainer (problem=) ---
+
+def _mlp_outputs(model, x):
+    """Plain-float forward of a tanh MLP (every output), sharing no code with the engines."""
+    a = x
+    for i, layer in enumerate(model.layers):
+        z = [n.b.data + sum(w.data * v for w, v in zip(n.w, a)) for n in layer.neurons]
+        a = z if i == len(model.layers) - 1 else [math.tanh(v) for v in z]
+    return a
+
+
+def _reference_task_total(model, X, y, task, l2):
+    """Textbook MSE on real targets, or softmax cross-entropy log sum e^z - z_y, mean, + L2."""
+    total = 0.0
+    for x, t in zip(X.tolist(), y.tolist()):
+        z = _mlp_outputs(model, x)
+        if task == "regression":
+            total += (z[0] - t) ** 2
+        else:
+            total += math.log(sum(math.exp(v) for v in z)) - z[t]
+    return total / len(X) + l2 * sum(p.data ** 2 for p in model.parameters())
+
+
+@pytest.mark.parametrize("task", ["regression", "multiclass"])
+def test_both_engine_seams_give_central_difference_gradients_for_the_new_tasks(task):
+    rs = np.random.RandomState(0)
+    X = rs.normal(size=(7, 2))
+    if task == "regression":
+        y, nout, kw = rs.normal(size=7) * 2, 1, dict(loss="mse", regression=True)
+    else:
+        y, nout, kw = np.array([0, 2, 1, 1, 0, 2, 2]), 3, dict(loss="ce")
+    for engine in ("scalar", "tensor"):
+        model = MLP(2, [4, nout], activation="tanh", seed=5)
+        value, scores, nodes = get_engine(engine)(model, X, y, l2=0.01, **kw)
+        assert value == pytest.approx(_reference_task_total(model, X, y, task, 0.01), rel=1e-12)
+        expected_scores = [_mlp_outputs(model, x) for x in X.tolist()]
+        np.testing.assert_allclose(scores, np.array(expected_scores).reshape(scores.shape), rtol=1e-12, atol=1e-14)
+        assert scores.shape == ((7,) if task == "regression" else (7, 3)) and nodes > 0
+        h = 1e-6
+        for p in model.parameters():
+            x0 = p.data
+            p.data = x0 + h
+            up = _reference_task_total(model, X, y, task, 0.01)
+            p.data = x0 - h
+            down = _reference_task_total(model, X, y, task, 0.01)
+            p.data = x0
+            assert p.grad == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-7)
+
+
+def test_engine_seams_reject_a_loss_that_does_not_fit():
+    X, y = np.zeros((2, 2)), np.array([0.5, -0.25])
+    for engine in ("scalar", "tensor"):
+        fn = get_engine(engine)
+        with pytest.raises(ValueError, match="regression trains with loss 'mse' only"):
+            fn(MLP(2, [1], seed=0), X, y, loss="hinge", regression=True)
+        with pytest.raises(ValueError, match="K >= 2 outputs"):
+            fn(MLP(2, [1], seed=0), X, np.array([0, 1]), loss="ce")
+        with pytest.raises(ValueError, match="one output"):
+            fn(MLP(2, [3], seed=0), X, np.array([1, -1]), loss="hinge")
+
+
+def test_the_problem_comes_from_problem_and_the_labels():
+    Xb, yb = make_dataset("moons", 40, 0.1, 0)
+    tr = Trainer(Xb, yb, hidden=(4,))  # unchanged: +-1 labels are binary, one output, hinge
+    assert (tr.task, tr.n_classes, tr.n_outputs, tr.loss, tr.metric) == ("binary", 2, 1, "hinge", "acc")
+    assert tr.classes.tolist() == [-1, 1] and len(tr.model.layers[-1].neurons) == 1
+    assert tuple(tr.history) == tr.history_fields == HISTORY_FIELDS
+    Xm, ym = make_dataset("yinyang", 40, 0.1, 0)
+    tm = Trainer(Xm, ym, hidden=(4,))  # class indices 0..2: multiclass, 3 logits, softmax cross-entropy
+    assert (tm.task, tm.n_classes, tm.n_outputs, tm.loss, tm.metric) == ("multiclass", 3, 3, "ce", "acc")
+    assert tm.classes.tolist() == [0, 1, 2] and len(tm.model.layers[-1].neurons) == 3
+    Xr, yr = make_dataset("plane", 40, 0.1, 0)
+    trg = Trainer(Xr, yr, hidden=(4,), problem="regression")
+    assert (trg.task, trg.n_classes, trg.n_outputs, trg.loss, trg.metric, trg.classes) == (
+        "regression", 0, 1, "mse", "r2", None)
+    assert tuple(trg.history) == trg.history_fields == HISTORY_FIELDS + ("train_r2", "test_r2")
+    for name, task in TASKS.items():  # problem=TASKS[name] works for every dataset
+        X, y = make_dataset(name, 30, 0.1, 0)
+        assert Trainer(X, y, hidden=(), problem=task).task == task
+    two = Trainer(Xb, (yb > 0).astype(int), hidden=(), problem="multiclass")  # asked for: a 2-class softmax
+    assert (two.n_classes, two.loss) == (2, "ce")
+
+
+@pytest.mark.parametrize("labels, kw, says", [
+    ("01", {}, r"convert 0/1 labels with y \* 2 - 1"),
+    ("01", {"problem": "binary"}, r"-1 or \+1"),
+    ("plane", {}, "pass problem='regression'"),
+    ("yinyang", {"problem": "binary"}, r"-1 or \+1"),
+    ("moons", {"problem": "multiclass"}, "class indices"),
+    ("moons", {"problem": "ranking"}, "unknown problem 'ranking'"),
+    ("nan", {"problem": "regression"}, "finite"),
+])
+def test_labels_that_do_not_fit_the_problem_raise(labels, kw, says):
+    X, y = make_dataset("moons" if labels in ("01", "nan") else labels, 30, 0.1, 0)
+    if labels == "01":
+        y = (y > 0).astype(int)
+    elif labels == "nan":
+        y = np.where(y > 0, np.nan, 0.5)
+    with pytest.raises(ValueError, match=says):
+        Trainer(X, y, **kw)
+
+
+@pytest.mark.parametrize("name, problem, loss, says", [
+    ("plane", "regression", "hinge", "regression trains with loss 'mse' only"),
+    ("plane", "regression", "bce", "regression trains with loss 'mse' only"),
+    ("plane", "regression", "ce", "regression trains with loss 'mse' only"),
+    ("blobs3", "classification", "hinge", "multiclass classification .* trains with loss 'ce'"),
+    ("blobs3", "classification", "mse", "multiclass classification .* trains with loss 'ce'"),
+    ("blobs3", "classification", "bce", "multiclass classification .* trains with loss 'ce'"),
+    ("moons", "classification", "ce", "binary classification .* trains with 'hinge', 'mse' or 'bce'"),
+    ("moons", "classification", "l1", "unknown loss 'l1'"),
+])
+def test_a_loss_the_task_does_not_train_with_raises(name, problem, loss, says):
+    X, y = make_dataset(name, 30, 0.1, 0)
+    with pytest.raises(ValueError, match=says):
+        Trainer(X, y, hidden=(), problem=problem, loss=loss)
+    tr = Trainer(X, y, hidden=(), problem=problem)  # set between steps, as the page does: the next step says so
+    tr.loss = loss
+    with pytest.raises(ValueError, match=says):
+        tr.step()
+    with pytest.raises(ValueError, match=says):
+        tr.evaluate()
+
+
+AGREEMENT_CASES = {
+    "regression, sgd with momentum": ("plane", dict(problem="regression", lr=0.05, momentum=0.5)),
+    "regression, adam, minibatches": ("gauss", dict(problem="regression", lr=0.01, optimizer="adam", batch_size=16)),
+    "regression, features, l1": ("plane", dict(problem="regression", lr=0.02, features="x1,x2,x1sq,sin1",
+                                               reg="l1", rate=0.001)),
+    "multiclass, sgd": ("blobs3", dict(lr=0.3)),
+    "multiclass, features, l2": ("yinyang", dict(lr=0.1, features="x1,x2,x1sq,x2sq,x1x2", reg="l2", rate=0.001)),
+    "multiclass, adamw, l1, minibatches": ("yinyang", dict(hidden=(16, 16), lr=0.01, optimizer="adamw",
+                                                           reg="l1", rate=0.001, batch_size=16)),
+}
+
+
+@pytest.mark.parametrize("case", AGREEMENT_CASES)
+def test_both_engines_train_the_new_problems_to_the_same_weights(case):
+    name, kw = AGREEMENT_CASES[case]
+    X, y = make_dataset(name, 80, 0.1, 0)
+    a = Trainer(X, y, **kw)
+    b = Trainer(X, y, engine="tensor", **kw)
+    assert a.run(20) == b.run(20) == 20
+    np.testing.assert_allclose(b.model.parameter_values(), a.model.parameter_values(), rtol=0, atol=1e-9)
+    for k in a.history_fields:
+        np.testing.assert_allclose(b.history[k], a.history[k], rtol=0, atol=1e-9, err_msg=k)
+    first, last = a.history["train_loss"][0], a.history["train_loss"][-1]
+    assert last < 0.9 * first, (first, last)  # it trained
+    if "features" in kw:
+        assert a.model.nin == len(kw["features"].split(","))
+    if kw.get("reg"):  # the penalty acted: the same run without it ends with larger weights
+        plain = Trainer(X, y, **{**kw, "reg": "none"})
+        plain.run(20)
+        assert sum(abs(w) for w in a.model.parameter_values()) < sum(abs(w) for w in plain.model.parameter_values())
+        # the curves' loss is the data loss alone (no penalty): the engine's loss at l2=0 on the final weights
+        model = MLP(a.model.nin, list(a.hidden) + [a.n_outputs], activation=a.activation, seed=0)
+        model.set_parameter_values(a.model.parameter_values())
+        value, _, _ = scalar_loss_and_grads(model, a.inputs(a.X_train), a.y_train, loss=a.loss,
+                                            regression=a.task == "regression")
+        assert value == pytest.approx(a.current["train_loss"], rel=1e-12)
+
+
+def test_regression_curves_hold_r2_and_nan_accuracy():
+    sk = pytest.importorskip("sklearn.metrics")
+    X, y = make_dataset("plane", 60, 0.1, 0)
+    tr = Trainer(X, y, hidden=(4,), lr=0.05, problem="regression", history_cap=16)
+    tr.run(40)
+    cur = tr.current
+    assert math.isnan(cur["train_acc"]) and math.isnan(cur["test_acc"])
+    assert cur["train_r2"] == pytest.approx(sk.r2_score(tr.y_train, tr.predict(tr.X_train)), rel=1e-12)
+    assert cur["test_r2"] == pytest.approx(sk.r2_score(tr.y_test, tr.predict(tr.X_test)), rel=1e-12)
+    assert cur["test_loss"] == pytest.approx(sk.mean_squared_error(tr.y_test, tr.predict(tr.X_test)), rel=1e-12)
+    assert tr.history["train_r2"][0] < 0.5 < tr.history["train_r2"][-1] == cur["train_r2"]
+    assert len({len(v) for v in tr.history.values()}) == 1 and len(tr.history["step"]) <= 17  # downsampled together
+
+
+def test_multiclass_curves_are_cross_entropy_and_argmax_accuracy():
+    sk = pytest.importorskip("sklearn.metrics")
+    X, y = make_dataset("yinyang", 90, 0.1, 0)
+    tr = Trainer(X, y, hidden=(8,), lr=0.3)
+    tr.run(15)
+    for part in ("train", "test"):
+        Xs, ys = getattr(tr, "X_" + part), getattr(tr, "y_" + part)
+        Z = tr.predict(Xs)
+        assert Z.shape == (len(ys), 3)
+        P = np.exp(Z - Z.max(axis=1, keepdims=True))
+        P /= P.sum(axis=1, keepdims=True)
+        assert tr.current[part + "_loss"] == pytest.approx(sk.log_loss(ys, P, labels=[0, 1, 2]), rel=1e-10)
+        assert tr.current[part + "_acc"] == sk.accuracy_score(ys, Z.argmax(axis=1))
+    empty = Trainer(X, y, hidden=(8,), test_fraction=0.0)  # no test set: nan test curves, no error
+    assert empty.step() and math.isnan(empty.current["test_loss"]) and math.isnan(empty.current["test_acc"])
+
+
+def test_predict_class_and_confusion_matrix_equal_sklearn():
+    sk = pytest.importorskip("sklearn.metrics")
+    X, y = make_dataset("yinyang", 150, 0.1, 0)
+    tr = Trainer(X, y, hidden=(8,), lr=0.3)
+    tr.run(10)  # partly trained: some points are still wrong, so the matrix has off-diagonal counts
+    G = np.random.RandomState(0).uniform(-2, 2, size=(50, 2))
+    np.testing.assert_array_equal(tr.predict_class(G), tr.predict(G).argmax(axis=1))
+    for part in ("test", "train"):
+        Xs, ys = getattr(tr, "X_" + part), getattr(tr, "y_" + part)
+        cm = tr.confusion_matrix(part)
+        assert cm.dtype == np.int64
+        np.testing.assert_array_equal(cm, sk.confusion_matrix(ys, tr.predict_class(Xs), labels=[0, 1, 2]))
+        assert cm.sum() == len(ys) and np.trace(cm) / len(ys) == tr.current[part + "_acc"]
+    assert tr.confusion_matrix("train").sum() - np.trace(tr.confusion_matrix("train")) > 0
+    Xb, yb = make_dataset("moons", 60, 0.3, 0)
+    tb = Trainer(Xb, yb, hidden=(), lr=0.1)
+    tb.run(5)
+    pred = tb.predict_class(tb.X_test)
+    np.testing.assert_array_equal(pred, np.where(tb.predict(tb.X_test) > 0, 1, -1))
+    np.testing.assert_array_equal(tb.confusion_matrix(), sk.confusion_matrix(tb.y_test, pred, labels=[-1, 1]))
+    assert Trainer(Xb, yb, hidden=(), test_fraction=0).confusion_matrix().tolist() == [[0, 0], [0, 0]]
+    with pytest.raises(ValueError, match="'test' or 'train'"):
+        tb.confusion_matrix("validation")
+    Xr, yr = make_dataset("plane", 30, 0.1, 0)
+    reg = Trainer(Xr, yr, hidden=(), problem="regression")
+    with pytest.raises(ValueError, match="use predict"):
+        reg.predict_class(Xr)
+    with pytest.raises(ValueError, match="no confusion matrix"):
+        reg.confusion_matrix()
+
+
+@pytest.mark.parametrize("name, kw", [
+    ("plane", dict(problem="regression", lr=0.02, batch_size=16)),
+    # relu layers: weights of 1e200 multiply to inf (with tanh the logits stay finite, if huge:
+    # the cross-entropy's gradient is bounded, so nothing overflows and the guard has no cause to fire)
+    ("yinyang", dict(lr=0.1, optimizer="adam", batch_size=16, activation="relu")),
+])
+def test_divergence_guard_restores_the_new_problems(name, kw):
+    X, y = make_dataset(name, 100, 0.1, 0)
+    tr = Trainer(X, y, **kw)
+    tr.run(20)
+    tr.lr = 1e200
+    tr.run(5)
+    k = tr.restored_step
+    assert tr.diverged_at is not None and 0 < k <= 20 and tr.step_count == k
+    assert all(math.isfinite(v) for v in tr.model.parameter_values())
+    assert all(math.isfinite(v) for v in tr.history["train_loss"])
+    ref = Trainer(X, y, **kw)
+    ref.run(k)
+    for t in (tr, ref):
+        t.lr = kw["lr"]
+        assert t.run(5) == 5
+    assert tr.model.parameter_values() == ref.model.parameter_values()
+    assert tr.history == ref.history or all(  # nan accuracies of regression are not == themselves
+        np.array_equal(tr.history[f], ref.history[f], equal_nan=True) for f in tr.history_fields)

@@ -16,7 +16,7 @@ the op. Captions are Markdown, with every name escaped by `micrograd.text.md_esc
 import math
 from dataclasses import dataclass
 
-from micrograd.graph import DONE, PARTIAL, fmt_number, value_graph
+from micrograd.graph import LIGHT, fmt_number, value_graph
 from micrograd.lessons.notation import local_equation, node_names, paren
 from micrograd.text import md_escape
 
@@ -110,8 +110,8 @@ class Walkthrough:
         root = self.root
         steps = [Step(0, "forward", None, "", None, (), (), (), {}, frozenset(),
                       f"Forward pass done: every node holds its data, and the output {_md(L)} = "
-                      f"{fmt_number(root.data)}. No gradients yet: press **Next** to start the "
-                      "backward pass at the output.")]
+                      f"{fmt_number(root.data)}. No gradients yet: press **Next** (or **Play**) to "
+                      "start the backward pass at the output.")]
         grads = {root: 1.0}
         pending = {v: len(self.uses[v]) for v in self.nodes}
         done = {root}
@@ -177,14 +177,15 @@ class Walkthrough:
             for pos, (loc, con) in enumerate(zip(s.local_grads, s.contributions, strict=True))
         }
 
-    def graph(self, k, digits=4):
+    def graph(self, k, digits=4, palette=LIGHT):
         """The `pydot.Dot` of step k: grads of reached nodes only, the current node and its
-        edges highlighted and labelled, complete nodes green, partly filled nodes yellow."""
+        edges highlighted (orange) and labelled, complete nodes blue, partly filled nodes yellow
+        with a dashed border; colours from `palette` (a `micrograd.graph.GraphPalette`)."""
         s = self.steps[k]
-        fills = {v: (DONE if v in s.done else PARTIAL) for v in s.grads}
+        status = {v: ("done" if v in s.done else "partial") for v in s.grads}
         return value_graph(self.root, names=self.names, grads=s.grads, current=s.node,
                            current_edges=s.kind == "node", edge_labels=self.edge_labels(k),
-                           fills=fills, digits=digits)
+                           status=status, digits=digits, palette=palette)
 
     def table(self, k):
         """The table beside the graph at step k: one row per node, output first.

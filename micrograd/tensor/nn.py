@@ -5,7 +5,7 @@ import numpy as np
 
 from micrograd import functional
 from micrograd.tensor.engine import Tensor
-from micrograd.tensor.losses import LOSSES, l2_penalty
+from micrograd.tensor.losses import LOSSES, cross_entropy_loss, l2_penalty, mse_loss
 
 __all__ = ["TensorLayer", "TensorMLP", "loss_and_grads"]
 
@@ -163,34 +163,48 @@ class TensorMLP:
         return f"TensorMLP of [{', '.join(str(layer) for layer in self.layers)}]"
 
 
-def loss_and_grads(model, X, y, loss="hinge", l2=0.0):
+def loss_and_grads(model, X, y, loss="hinge", l2=0.0, regression=False):
     """A scalar MLP's full-batch loss and gradients, computed through the Tensor engine.
 
     The same semantics as the scalar path (``micrograd.train.scalar_loss_and_grads``):
     total = mean loss over the batch (`loss` as in `micrograd.losses`) + l2 * sum(p^2).
 
     Args:
-        model: a scalar `micrograd.nn.MLP` with one output; its current weights are used.
-        X: array-like (n, nin) of inputs; y: array-like (n,) of labels in {-1, +1}.
-        loss: 'hinge', 'mse' or 'bce'.
+        model: a scalar `micrograd.nn.MLP`, with one output, or K >= 2 outputs for 'ce'; its
+            current weights are used.
+        X: array-like (n, nin) of inputs; y: array-like (n,) of labels in {-1, +1}, class
+            indices 0..K-1 for 'ce', or real targets with ``regression=True``.
+        loss: 'hinge', 'mse', 'bce' (one output) or 'ce' (softmax cross-entropy, the fused
+            `micrograd.tensor.losses.cross_entropy_loss`).
         l2: the L2 rate (weight decay), >= 0.
+        regression: the targets are real numbers (``mse_loss(..., regression=True)``); only
+            with loss 'mse'.
 
     Returns:
-        (loss value as a float, raw scores as a float64 numpy array (n,), number of Tensor
-        nodes in the graph). Each parameter's ``p.grad`` of `model` is *set* (not added) to
-        d(total)/dp, in ``model.parameters()`` order.
+        (loss value as a float, raw scores as a float64 numpy array, (n,) or (n, K) for 'ce',
+        number of Tensor nodes in the graph). Each parameter's ``p.grad`` of `model` is *set*
+        (not added) to d(total)/dp, in ``model.parameters()`` order.
 
     Raises:
-        ValueError: for an unknown loss, a model with more than one output, or shapes that
-            do not fit the model.
+        ValueError: for an unknown loss, regression with a loss other than 'mse', a model
+            whose number of outputs does not fit the loss, or shapes that do not fit the model.
     """
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
+    if loss not in LOSSES and loss != "ce":
+        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted([*LOSSES, 'ce'])}")
+    if regression and loss != "mse":
+        raise ValueError(f"regression trains with loss 'mse' only, got {loss!r}")
     net = TensorMLP.from_mlp(model)
-    if net.layers[-1].W.data.shape[1] != 1:
-        raise ValueError("loss_and_grads needs a model with one output")
+    nout = net.layers[-1].W.data.shape[1]
+    if (nout < 2) if loss == "ce" else (nout != 1):
+        raise ValueError(f"loss {loss!r} needs a model with {'K >= 2 outputs' if loss == 'ce' else 'one output'}, "
+                         f"got {nout}")
     scores = net(X)
-    total = LOSSES[loss](scores, y)
+    if loss == "ce":
+        total = cross_entropy_loss(scores, y)
+    elif regression:
+        total = mse_loss(scores, y, regression=True)
+    else:
+        total = LOSSES[loss](scores, y)
     if l2:  # as the scalar path: no penalty node at all when l2 is 0
         total = total + l2_penalty(net.parameters(), l2)
     total.backward()
