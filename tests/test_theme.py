@@ -150,3 +150,17 @@ def test_the_lesson_palettes_are_colour_blind_safe():
     for a, b in pairs:
         for vision in (None, "protanopia", "deuteranopia"):
             assert seen_distance(a, b, vision) >= 20, (a, b, vision)
+
+
+def test_the_derivatives_figures_read_on_both_themes_and_stay_apart():
+    # the tangent, the forward and the central difference are told apart by colour on one plot
+    # (the old green / red / orange pair was 8 apart under deuteranopia)
+    from micrograd.lessons import derivatives_figures as fig
+
+    lines = (fig.FUNCTION_COLOUR, fig.TANGENT_COLOUR, fig.FORWARD_COLOUR, fig.CENTRAL_COLOUR, fig.MARK_COLOUR)
+    for colour in lines:
+        for page in PAGE.values():
+            assert contrast(colour, page) >= GRAPHICS, (colour, page)
+    for a, b in itertools.combinations(lines[:4], 2):
+        for vision in (None, "protanopia", "deuteranopia"):
+            assert seen_distance(a, b, vision) >= 20, (a, b, vision)

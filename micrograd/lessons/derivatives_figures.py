@@ -19,6 +19,14 @@ FIGURE_HEIGHT = 520
 """Pixel height of both figures (side by side on the page): the error plot's legend (8 entries,
 two per row below the plot) takes about 85 px of it."""
 
+#: colours read on the light and the dark theme (>= 3:1 on both) and stay apart under protanopia
+#: and deuteranopia (mostly Okabe & Ito's colour-blind-safe palette, 2008), one colour per quantity on both plots
+FUNCTION_COLOUR = "#1f77b4"
+TANGENT_COLOUR = "#009e73"  # the exact derivative
+FORWARD_COLOUR = "#d55e00"  # the forward difference
+CENTRAL_COLOUR = "#8822ff"  # violet: Okabe-Ito's #cc79a7 is 19 from the green in deuteranopia
+MARK_COLOUR = "#808080"  # points and the current h: grey reads on white and on the dark page
+
 
 def _clean(a):
     """Array -> list of floats with nan/inf as None (valid JSON for plotly)."""
@@ -49,31 +57,31 @@ def function_figure(fn, cmp, half_width=2.0, points=401):
     finite = ys[np.isfinite(ys)]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=ts.tolist(), y=_clean(ys), mode="lines", name="f",
-                             line={"color": "#1f77b4", "width": 3}))
+                             line={"color": FUNCTION_COLOUR, "width": 3}))
     ends = np.array([x - w, x + w])
     fig.add_trace(go.Scatter(
         x=ends.tolist(), y=_clean(f + cmp.analytic * (ends - x)), mode="lines", name="tangent",
-        line={"color": "#2ca02c", "width": 2}, meta={"slope": cmp.analytic},
+        line={"color": TANGENT_COLOUR, "width": 2}, meta={"slope": cmp.analytic},
         hovertemplate="tangent, slope f'(x) = %{meta.slope:.6g}<extra></extra>",
     ))
     if math.isfinite(cmp.forward) and math.isfinite(cmp.f_plus):
         fig.add_trace(go.Scatter(
             x=ends.tolist(), y=_clean(f + cmp.forward * (ends - x)), mode="lines", name="forward secant",
-            line={"color": "#d62728", "dash": "dash"}, meta={"slope": cmp.forward},
+            line={"color": FORWARD_COLOUR, "dash": "dash"}, meta={"slope": cmp.forward},
             hovertemplate="forward secant, slope %{meta.slope:.6g}<extra></extra>",
         ))
     if math.isfinite(cmp.central) and math.isfinite(cmp.f_minus) and math.isfinite(cmp.f_plus):
         mid = (cmp.f_plus + cmp.f_minus) / 2
         fig.add_trace(go.Scatter(
             x=ends.tolist(), y=_clean(mid + cmp.central * (ends - x)), mode="lines", name="central secant",
-            line={"color": "#ff7f0e", "dash": "dot"}, meta={"slope": cmp.central},
+            line={"color": CENTRAL_COLOUR, "dash": "dot"}, meta={"slope": cmp.central},
             hovertemplate="central secant, slope %{meta.slope:.6g}<extra></extra>",
         ))
     px = [x - h, x, x + h]
     py = [cmp.f_minus, f, cmp.f_plus]
     fig.add_trace(go.Scatter(
         x=px, y=_clean(py), mode="markers+text", name="points", text=["x−h", "x", "x+h"],
-        textposition="top center", marker={"size": 9, "color": "black"}, showlegend=False,
+        textposition="top center", marker={"size": 9, "color": MARK_COLOUR}, showlegend=False,
     ))
     # y range: the bulk of the curve (robust to poles such as 1/x near 0), plus the marked points
     if finite.size:
@@ -129,7 +137,7 @@ def error_figure(curves, cmp):
 
     fig = go.Figure()
     zeros = []
-    for name, err, color in (("forward difference", fe, "#d62728"), ("central difference", ce, "#ff7f0e")):
+    for name, err, color in (("forward difference", fe, FORWARD_COLOUR), ("central difference", ce, CENTRAL_COLOUR)):
         fig.add_trace(go.Scatter(
             x=hs.tolist(), y=_clean(np.where(err == 0, np.nan, err)), mode="lines+markers", name=name,
             marker={"size": 4}, line={"color": color}, connectgaps=True,
@@ -155,18 +163,18 @@ def error_figure(curves, cmp):
     cur = [cmp.forward_error, cmp.central_error]
     fig.add_trace(go.Scatter(
         x=[cmp.h, cmp.h], y=shown(np.array(cur, dtype=np.float64)), mode="markers", name="current h",
-        marker={"size": 13, "symbol": "circle-open", "line": {"width": 3}, "color": "black"},
+        marker={"size": 13, "symbol": "circle-open", "line": {"width": 3}, "color": MARK_COLOUR},
         text=["forward", "central"],
         hovertemplate="current h = %{x:.2e}: %{text} |error| %{y:.3e}<extra></extra>",
     ))
     fig.add_trace(go.Scatter(
         x=[curves.best_forward_h, curves.best_central_h],
         y=shown(np.array([curves.best_forward_error, curves.best_central_error], dtype=np.float64)),
-        mode="markers", name="best h", marker={"size": 15, "symbol": "star", "color": ["#d62728", "#ff7f0e"]},
+        mode="markers", name="best h", marker={"size": 15, "symbol": "star", "color": [FORWARD_COLOUR, CENTRAL_COLOUR]},
         text=["forward", "central"],
         hovertemplate="best h for %{text}: %{x:.2e}, |error| %{y:.3e}<extra></extra>",
     ))
-    fig.add_vline(x=cmp.h, line_dash="dash", line_color="black", opacity=0.4)
+    fig.add_vline(x=cmp.h, line_dash="dash", line_color=MARK_COLOUR, opacity=0.6)
     # in log10 units: 1e-15 .. 1 and 0.4 decades more each side, so the markers at both ends are whole
     fig.update_xaxes(type="log", title="step h", exponentformat="power", range=[-15.4, 0.4])
     fig.update_yaxes(type="log", title="|error| vs f'(x) from backward()", exponentformat="power",
