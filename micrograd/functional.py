@@ -146,14 +146,22 @@ def softmax(logits, axis=-1):
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-def _class_labels(labels, n, k):
-    """labels as an int array (n,) of class indices in 0..k-1; raises ValueError otherwise."""
+def _logits_and_labels(logits, labels, what):
+    """(z, y): logits as a float64 (n, K) array and labels as int64 class indices (n,) in 0..K-1.
+
+    Raises:
+        ValueError: naming `what` if logits are not 2-d, or the labels do not fit them.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    if z.ndim != 2:
+        raise ValueError(f"{what} expects logits of shape (n, K), got {z.shape}")
+    n, k = z.shape
     y = np.asarray(labels)
     if y.shape != (n,):
         raise ValueError(f"got {n} rows of logits but labels of shape {y.shape}")
     if y.dtype.kind not in "iuf" or (y.size and not (np.all(np.mod(y, 1) == 0) and y.min() >= 0 and y.max() < k)):
         raise ValueError(f"labels must be class indices 0..{k - 1} (whole numbers)")
-    return y.astype(np.int64)
+    return z, y.astype(np.int64)
 
 
 def cross_entropy(logits, labels):
@@ -171,11 +179,8 @@ def cross_entropy(logits, labels):
     Raises:
         ValueError: if logits are not 2-d, or the labels do not fit them.
     """
-    z = np.asarray(logits, dtype=np.float64)
-    if z.ndim != 2:
-        raise ValueError(f"cross_entropy expects logits of shape (n, K), got {z.shape}")
-    y = _class_labels(labels, *z.shape)
-    if z.shape[0] == 0:
+    z, y = _logits_and_labels(logits, labels, "cross_entropy")
+    if len(y) == 0:
         return math.nan
     return float(-np.mean(log_softmax(z)[np.arange(z.shape[0]), y]))
 
@@ -190,11 +195,8 @@ def multiclass_accuracy(logits, labels):
     Raises:
         ValueError: as `cross_entropy`.
     """
-    z = np.asarray(logits, dtype=np.float64)
-    if z.ndim != 2:
-        raise ValueError(f"multiclass_accuracy expects logits of shape (n, K), got {z.shape}")
-    y = _class_labels(labels, *z.shape)
-    if z.shape[0] == 0:
+    z, y = _logits_and_labels(logits, labels, "multiclass_accuracy")
+    if len(y) == 0:
         return math.nan
     return float(np.mean(np.argmax(z, axis=1) == y))
 
