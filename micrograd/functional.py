@@ -72,8 +72,6 @@ def _bce(s, t):
     return np.mean(np.logaddexp(0.0, -t * s))
 
 
-# name -> mean data loss of raw scores s (n,) against labels t (n,) in {-1, +1}
-LOSSES = {"hinge": _hinge, "mse": _mse, "bce": _bce}
 
 
 def data_loss(scores, y, loss="hinge"):
@@ -86,7 +84,7 @@ def data_loss(scores, y, loss="hinge"):
 
     Args:
         scores: float array (n,), or (n, K) for 'ce'; y: labels (n,) in {-1, +1} (class
-            indices for 'ce', real targets for 'mse'); loss: a key of `LOSSES`, or 'ce'.
+            indices for 'ce', real targets for 'mse'); loss: a key of `LOSSES`.
 
     Returns:
         float (nan for n == 0; inf if the scores overflow).
@@ -94,14 +92,12 @@ def data_loss(scores, y, loss="hinge"):
     Raises:
         ValueError: for an unknown loss name (and, for 'ce', as `cross_entropy`).
     """
-    if loss not in LOSSES and loss != "ce":
-        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted([*LOSSES, 'ce'])}")
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
     s = np.asarray(scores, dtype=np.float64)
     if s.size == 0:
         return math.nan
     with np.errstate(all="ignore"):
-        if loss == "ce":
-            return cross_entropy(s, y)
         return float(LOSSES[loss](s, np.asarray(y, dtype=np.float64)))
 
 
@@ -199,6 +195,11 @@ def multiclass_accuracy(logits, labels):
     if len(y) == 0:
         return math.nan
     return float(np.mean(np.argmax(z, axis=1) == y))
+
+
+#: name -> mean data loss of raw scores s (n,) against labels t (n,) in {-1, +1} ('mse' also real
+#: targets), or for 'ce' of logits (n, K) against class indices
+LOSSES = {"hinge": _hinge, "mse": _mse, "bce": _bce, "ce": cross_entropy}
 
 
 def r2_score(y_true, y_pred):

@@ -11,7 +11,7 @@ import numbers
 from micrograd.engine import Value
 
 __all__ = ["hinge_loss", "mse_loss", "cross_entropy_loss", "bce_with_logits_loss", "l2_penalty", "l1_penalty",
-           "accuracy", "LOSSES"]
+           "accuracy", "LOSSES", "check_loss"]
 
 
 def _check(scores, ys, regression=False):
@@ -165,5 +165,24 @@ def accuracy(scores, ys):
     return hits / len(ys)
 
 
-#: the losses by the names the dashboard uses
-LOSSES = {"hinge": hinge_loss, "mse": mse_loss, "bce": bce_with_logits_loss}
+#: the losses by the names the dashboard and the URL use; 'ce' takes K >= 2 logits per example
+LOSSES = {"hinge": hinge_loss, "mse": mse_loss, "bce": bce_with_logits_loss, "ce": cross_entropy_loss}
+
+
+def check_loss(loss, nout, regression=False):
+    """Check that loss `loss` can train a model with `nout` outputs (both engines call this).
+
+    'ce' needs K >= 2 outputs (one logit per class); the others one output (a score); real
+    regression targets train with 'mse' only.
+
+    Raises:
+        ValueError: for an unknown loss, regression with another loss, or an `nout` the loss
+            does not fit.
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
+    if regression and loss != "mse":
+        raise ValueError(f"regression trains with loss 'mse' only, got {loss!r}")
+    if (nout < 2) if loss == "ce" else (nout != 1):
+        need = "K >= 2 outputs" if loss == "ce" else "one output"
+        raise ValueError(f"loss {loss!r} needs a model with {need}, got {nout}")

@@ -28,7 +28,7 @@ import numpy as np
 from micrograd.data import split
 from micrograd.features import check_features, expand
 from micrograd.functional import accuracy, data_loss, multiclass_accuracy, r2_score
-from micrograd.losses import LOSSES, cross_entropy_loss, l1_penalty, l2_penalty, mse_loss
+from micrograd.losses import LOSSES, check_loss, l1_penalty, l2_penalty, mse_loss
 from micrograd.nn import ACTIVATIONS, MLP
 from micrograd.optim import OPTIMIZERS, SGD, AdamW
 
@@ -80,23 +80,11 @@ def scalar_loss_and_grads(model, X, y, loss="hinge", l2=0.0, regression=False):
         OverflowError: if a value overflows a float inside an op (e.g. squaring 1e200);
             the `Trainer` treats that as divergence.
     """
-    if loss not in LOSSES and loss != "ce":
-        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted([*LOSSES, 'ce'])}")
-    if regression and loss != "mse":
-        raise ValueError(f"regression trains with loss 'mse' only, got {loss!r}")
-    nout = len(model.layers[-1].neurons)
-    if (nout < 2) if loss == "ce" else (nout != 1):
-        raise ValueError(f"loss {loss!r} needs a model with {'K >= 2 outputs' if loss == 'ce' else 'one output'}, "
-                         f"got {nout}")
+    check_loss(loss, len(model.layers[-1].neurons), regression)
     inputs = np.asarray(X, dtype=np.float64).tolist()
     labels = np.asarray(y).tolist()
     scores = [model(x) for x in inputs]
-    if loss == "ce":
-        total = cross_entropy_loss(scores, labels)
-    elif regression:
-        total = mse_loss(scores, labels, regression=True)
-    else:
-        total = LOSSES[loss](scores, labels)
+    total = mse_loss(scores, labels, regression=True) if regression else LOSSES[loss](scores, labels)
     if l2:
         total = total + l2_penalty(model.parameters(), l2)
     model.zero_grad()

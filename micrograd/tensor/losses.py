@@ -212,4 +212,4 @@ def l1_penalty(params, alpha):
 
 
 #: the Tensor losses by the names of `micrograd.losses.LOSSES` (and `micrograd.functional.LOSSES`)
-LOSSES = {"hinge": hinge_loss, "mse": mse_loss, "bce": bce_with_logits_loss}
+LOSSES = {"hinge": hinge_loss, "mse": mse_loss, "bce": bce_with_logits_loss, "ce": cross_entropy_loss}

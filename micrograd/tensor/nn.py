@@ -4,8 +4,9 @@ scalar `micrograd.nn.MLP`'s loss and gradients through the Tensor engine."""
 import numpy as np
 
 from micrograd import functional
+from micrograd.losses import check_loss
 from micrograd.tensor.engine import Tensor
-from micrograd.tensor.losses import LOSSES, cross_entropy_loss, l2_penalty, mse_loss
+from micrograd.tensor.losses import LOSSES, l2_penalty, mse_loss
 
 __all__ = ["TensorLayer", "TensorMLP", "loss_and_grads"]
 
@@ -189,22 +190,10 @@ def loss_and_grads(model, X, y, loss="hinge", l2=0.0, regression=False):
         ValueError: for an unknown loss, regression with a loss other than 'mse', a model
             whose number of outputs does not fit the loss, or shapes that do not fit the model.
     """
-    if loss not in LOSSES and loss != "ce":
-        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted([*LOSSES, 'ce'])}")
-    if regression and loss != "mse":
-        raise ValueError(f"regression trains with loss 'mse' only, got {loss!r}")
+    check_loss(loss, len(model.layers[-1].neurons), regression)
     net = TensorMLP.from_mlp(model)
-    nout = net.layers[-1].W.data.shape[1]
-    if (nout < 2) if loss == "ce" else (nout != 1):
-        raise ValueError(f"loss {loss!r} needs a model with {'K >= 2 outputs' if loss == 'ce' else 'one output'}, "
-                         f"got {nout}")
     scores = net(X)
-    if loss == "ce":
-        total = cross_entropy_loss(scores, y)
-    elif regression:
-        total = mse_loss(scores, y, regression=True)
-    else:
-        total = LOSSES[loss](scores, y)
+    total = mse_loss(scores, y, regression=True) if regression else LOSSES[loss](scores, y)
     if l2:  # as the scalar path: no penalty node at all when l2 is 0
         total = total + l2_penalty(net.parameters(), l2)
     total.backward()
