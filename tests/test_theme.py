@@ -142,10 +142,10 @@ def test_graph_status_colours_stay_distinct(kind, vision):
 def test_the_lesson_palettes_are_colour_blind_safe():
     # the two-colour codes the pages use outside the graphs: the playground's classes and weight signs
     # (purple / orange, ColorBrewer PuOr) and the gradient check's pass / fail (blue / orange)
-    from micrograd.lessons import gradient_check as gc
+    from micrograd.lessons import gradient_check
     from micrograd.lessons import playground as pg
 
-    scale = gc.heatmap_figure(gc.run_check(n=8)).data[0].colorscale
+    scale = gradient_check.heatmap_figure(gradient_check.run_check(n=8)).data[0].colorscale
     pairs = [(pg.PURPLE, pg.ORANGE), (pg.CLASS_SCALE[0][1], pg.CLASS_SCALE[-1][1]), (scale[0][1], scale[-1][1])]
     for a, b in pairs:
         for vision in (None, "protanopia", "deuteranopia"):
