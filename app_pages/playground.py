@@ -11,20 +11,32 @@ it into that one full run, which interrupts a running frame at its next Streamli
 the callback (playing = False) before the page. The frame makes a Streamlit call before every
 training step, so at most the step already running finishes. Timer requests that arrive later
 run the fragment with playing False: they redraw, they do not train.
+
+Many sessions in one server process: a frame that trains first takes its turn in
+`app_pages.frame_share.FRAMES` (first come, first served, one frame computing at a time: one
+core per process), so 30 playing sessions take turns round-robin instead of 30 script threads
+fighting for the GIL (which starved the event loop that sends every frame: 0 of 30 sessions got
+a frame in 60 s). A Pause clicked while the frame waits takes effect when its turn comes, at the
+Streamlit call before its first step. Runs that do not train (the first view, a click) take no
+turn. What a frame sends is kept small (benchmarks/load.py measures it): the download buttons
+sit outside the fragment, metric rows are one element each in presenter mode and the cost meter.
 """
 
 import functools
+import time
 import urllib.parse
 
 import streamlit as st
 
 from app_pages import registry
+from app_pages.frame_share import FRAMES, share_the_gil
 from app_pages.live_chart import painter_loader, scene_chart
 from micrograd.lessons import playground as pg
 from micrograd.lessons import playground_paint as paint
 from micrograd.train import get_engine
 
-FRAME_SECONDS = 0.1  # 10 frames per second while playing
+FRAME_SECONDS = 0.09  # 11 frames a second while playing (a timer tick due while a frame runs is skipped)
+FLUSH_SECONDS = 0.03  # under load, a session waits this long after its frame for the frame to be sent
 DEFAULT_WIDTH = 4  # neurons in a hidden layer that was just added
 #: presenter mode: chart text 1.5 times the painter's 12 px (18 px axis labels), the boundary's plot at most
 #: this tall (with the metrics and the bar above it, the boundary and the curves fit a 1920 x 1080 screen)
@@ -120,6 +132,7 @@ def on_preset():
         _rebuild(cfg, f"Preset “{name}” loaded: {pg.PRESETS[name][0]}")
 
 
+share_the_gil()  # the event loop, which sends every session's frames, gets the GIL back within 0.5 ms
 # Streamlit drops the state of widgets a run does not draw, so if this page's always-drawn slider has
 # none, the last run was another page (or this is a new session): playback never resumes by itself.
 if KEYS["steps_per_frame"] not in ss:
@@ -299,6 +312,28 @@ def live_view():
     # drawing: measured in Chromium on one session (10 s, 0.1 s timer), this order showed 9.6-9.8
     # boundary frames/s against 8.2-9.3 for drawing first.
     tick = st.empty()
+    if not ss.playing:  # a redraw that does not train (a click, the first run) takes no turn
+        _frame(tr, view, tick)
+        return
+    # A frame that trains waits for its turn among the process's playing sessions (frame_share.py: in
+    # arrival order, one at a time), asleep off the GIL. A click meanwhile takes effect at the first
+    # Streamlit call of the turn, before any step. When others wait, the session pauses FLUSH_SECONDS
+    # after its turn: its next run (its timer has fired meanwhile) starts by dropping whatever of this
+    # frame the event loop has not sent yet, which under load was the charts of one frame in eight.
+    with FRAMES.turn():
+        _frame(tr, view, tick)
+    if FRAMES.waiting:
+        time.sleep(FLUSH_SECONDS)
+
+
+def _row():
+    """A row of metrics sharing its width equally: one horizontal container (one element per frame,
+    where st.columns(n) sends n + 1)."""
+    return st.container(horizontal=True, wrap=False)
+
+
+def _frame(tr, view, tick):
+    """Train `steps_per_frame` steps if playing (a Streamlit call before each), then draw every view of `tr`."""
     if ss.playing:
         for _ in range(view.steps_per_frame):
             tick.empty()
@@ -323,7 +358,7 @@ def live_view():
             st.info(recovery, icon=":material/trending_down:")
         cur = tr.current
         no_test = not len(tr.y_test)
-        m = st.columns(6) if present else st.columns(3) + st.columns(3)
+        m = [_row()] * 6 if present else st.columns(3) * 2  # two rows of three: each column holds two metrics
         m[0].metric("Step", tr.step_count)
         m[1].metric("Train loss", f"{cur['train_loss']:.4f}")
         m[2].metric("Train accuracy", f"{cur['train_acc']:.0%}")
@@ -350,7 +385,7 @@ def live_view():
             network()
         meter = pg.cost_meter(tr)
         st.caption(f":material/speed: Cost meter, {tr.engine} engine")
-        c = st.columns(4)
+        c = [_row()] * 4
         c[0].metric("Parameters", f"{meter['parameters']:,}")
         c[1].metric("Nodes per step", f"{meter['nodes_per_step']:,}",
                     help="Graph nodes built for one step's forward + backward: Value nodes (one per "
@@ -360,13 +395,15 @@ def live_view():
                     help="Training steps per second of compute (forward, backward, update), not counting "
                     f"the redraw: playback shows at most steps-per-frame × {1 / FRAME_SECONDS:.0f} steps a second.")
 
-        d1, d2 = st.columns(2)
-        d1.download_button("Loss history (CSV)", functools.partial(pg.history_csv, tr),
-                           file_name="history.csv", mime="text/csv", key="dl_history", on_click="ignore",
-                           icon=":material/download:")
-        d2.download_button("Weights (JSON)", functools.partial(pg.weights_json, tr, view),
-                           file_name="weights.json", mime="application/json", key="dl_weights",
-                           on_click="ignore", icon=":material/download:")
 
 live_view()
+# Outside the fragment, so frames do not send them again: the files are made when clicked (deferred
+# callables), from the trainer as it is then; a new trainer or configuration comes with a full rerun.
+d1, d2 = st.columns(2)
+d1.download_button("Loss history (CSV)", functools.partial(pg.history_csv, ss.pg_trainer),
+                   file_name="history.csv", mime="text/csv", key="dl_history", on_click="ignore",
+                   icon=":material/download:")
+d2.download_button("Weights (JSON)", functools.partial(pg.weights_json, ss.pg_trainer, ss.pg_cfg),
+                   file_name="weights.json", mime="application/json", key="dl_weights",
+                   on_click="ignore", icon=":material/download:")
 painter_loader()  # outside the fragment: the painter's script is sent with full reruns only

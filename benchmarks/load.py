@@ -23,6 +23,11 @@ Each session does what a browser tab does, minus the drawing:
    does, that sends a rerun with that `fragment_id` and `is_auto_rerun = true`; a full-app run
    (a `new_session` whose run names no fragment) cancels the timers, as the frontend does.
    Reruns carry no widget values: the server keeps the last ones, which are unchanged.
+   Checked against Streamlit 1.67's frontend (`App.handleAutoRerun`: a `setInterval` that sends
+   the fragment's rerun every interval, without waiting for the previous run to finish) and its
+   server (`ScriptRequests`: timer reruns of one fragment that arrive while it runs are folded
+   into one pending rerun, which does not interrupt the running one): a slow server is sent more
+   ticks than it runs, by the browser as by this script.
 
 A *frame* is a run that redraws the "Step" metric and then a chart (the fast fragment: metrics,
 then the decision boundary); a run that redraws the metric but ends before the chart is

@@ -364,3 +364,40 @@ def test_the_classroom_link_builder_writes_the_hide_parameter():
     params = dict(p.split("=", 1) for p in code.split("?", 1)[1].split("&"))
     assert params["hide"] == "act,lr" and pg.decode_query(params) == (pg.PlaygroundConfig(), [])
     assert pg.decode_hide(params["hide"]) == (frozenset({"lr", "activation"}), [])
+
+
+def test_a_playing_frame_waits_for_its_turn_among_sessions_and_a_paused_run_takes_none():
+    """Frames that train take turns process-wide (app_pages/frame_share.FRAMES): while another session's
+    frame holds the turn, this session's frame queues and trains nothing; a run that does not train
+    (the first view, a Step click) never queues."""
+    import threading
+    import time
+
+    from app_pages.frame_share import FRAMES
+
+    at = _open()
+    at.button(key="play").click().run()
+    spf = at.slider(key="pg_steps_per_frame").value
+    before = _step(at)
+    assert FRAMES.acquire(timeout=10)  # another session's frame, computing
+    try:
+        runner = threading.Thread(target=at.run, daemon=True)
+        runner.start()
+        deadline = time.monotonic() + 20
+        while FRAMES.waiting < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert FRAMES.waiting == 1  # this session's frame is in the queue...
+        time.sleep(0.3)
+        assert runner.is_alive() and at.session_state["pg_trainer"].step_count == before  # ...and has not trained
+    finally:
+        FRAMES.release()
+    runner.join(30)
+    assert not runner.is_alive() and not at.exception
+    assert _step(at) == before + spf  # its turn came: one whole frame
+    assert FRAMES.acquire(timeout=10)
+    try:  # paused runs are drawn without a turn, even while one is held
+        at.button(key="pause").click().run()
+        at.button(key="step").click().run()
+        assert _step(at) == before + spf + 1 and at.session_state["playing"] is False
+    finally:
+        FRAMES.release()

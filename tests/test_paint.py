@@ -95,8 +95,9 @@ def test_nice_ticks(lo, hi, expect):
 
 # --- contours ---
 
-def _crossing_points(xs, ys, Z):
-    """Every grid edge where Z changes sign, with its linearly interpolated zero (independent loops)."""
+def _crossing_points(xs, ys, Z, decimals=3):
+    """Every grid edge where Z changes sign, with its linearly interpolated zero rounded to `decimals`
+    (independent loops)."""
     pts = set()
     for i in range(len(ys)):
         for j in range(len(xs)):
@@ -108,7 +109,7 @@ def _crossing_points(xs, ys, Z):
                     t = a / (a - b)
                     x = xs[j] + t * (xs[j + dj] - xs[j])
                     y = ys[i] + t * (ys[i + di] - ys[i])
-                    pts.add((round(x, 3), round(y, 3)))
+                    pts.add((round(x, decimals), round(y, decimals)))
     return pts
 
 
@@ -193,11 +194,11 @@ def test_boundary_lines_lie_where_the_interpolated_score_is_zero():
     assert lines["type"] == "lines" and lines["paths"]
     bilinear = interpolate.RegularGridInterpolator((ys, xs), Z, method="linear", bounds_error=False, fill_value=None)
     pts = np.concatenate([np.array(p).reshape(-1, 2) for p in lines["paths"]])
-    # rounding the coordinates to 1e-3 moves the score by at most |grad Z| * 1e-3 * sqrt(2)
+    # rounding the coordinates to 10^-d moves the score by at most |grad Z| * 0.5 * 10^-d * sqrt(2)
     gy, gx = np.gradient(Z, ys, xs)
-    tol = 1.5e-3 * np.hypot(gx, gy).max()
+    tol = 0.75 * 10.0 ** -pp.CONTOUR_DECIMALS * np.hypot(gx, gy).max()
     assert np.max(np.abs(bilinear(pts[:, ::-1]))) < tol
-    assert {tuple(v) for v in pts.tolist()} == _crossing_points(xs, ys, Z)  # and none is missing
+    assert {tuple(v) for v in pts.tolist()} == _crossing_points(xs, ys, Z, pp.CONTOUR_DECIMALS)  # none is missing
 
 
 def test_points_train_filled_test_hollow_over_a_white_disc():
@@ -239,3 +240,18 @@ def test_scene_json_is_small(changes):
     size = len(json.dumps(scene))
     assert size <= (30 * 1024 if not changes else 60 * 1024), size
     assert math.isfinite(size)
+
+
+def test_a_frames_three_scenes_after_1000_steps_stay_under_23_5_kib():
+    """The scenes a playing frame sends at the default set-up once its curves are long (1,000 steps):
+    the boundary's vertices at 0.01 units, the edges' hover spots at 2 decimals and at most 120 points a
+    curve keep the three under 23.5 KiB of compact JSON (26.2 KiB with 3 decimals and 200 points), so a
+    whole frame at the websocket stays under 30 KiB with its metrics and Streamlit's own messages."""
+    tr = _trainer(1000)
+    scenes = [pp.boundary_scene(tr), pp.network_scene(tr),
+              pp.curves_scene(tr.history, tr.loss, current=tr.current, diverged=tr.diverged_history)]
+    sizes = [len(json.dumps(s, separators=(",", ":"), allow_nan=False).encode()) for s in scenes]
+    assert sum(sizes) <= 23.5 * 1024, sizes
+    curves = scenes[2]
+    assert all(len(p) // 2 <= 120 for lay in curves["layers"] for p in lay["paths"])
+    assert curves["layers"][0]["paths"][-1][-2] == tr.step_count  # the newest point is still drawn
