@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import registry
+from app_pages.frame_share import share_the_gil
 
 PAGES = Path(__file__).parent / "app_pages"
 
@@ -59,6 +60,9 @@ def _one_blas_thread():
 
 
 _one_blas_thread()
+# the event loop, which sends every session's messages, gets the GIL back from a computing frame within
+# frame_share.SWITCH_SECONDS instead of CPython's 5 ms: it waits that long for every message it sends
+share_the_gil()
 
 # the navigation, section by section, from the one page registry
 sections = {}

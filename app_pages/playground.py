@@ -29,7 +29,7 @@ import urllib.parse
 import streamlit as st
 
 from app_pages import registry
-from app_pages.frame_share import FRAMES, share_the_gil
+from app_pages.frame_share import FRAMES
 from app_pages.live_chart import painter_loader, scene_chart
 from micrograd.lessons import playground as pg
 from micrograd.lessons import playground_paint as paint
@@ -132,7 +132,6 @@ def on_preset():
         _rebuild(cfg, f"Preset “{name}” loaded: {pg.PRESETS[name][0]}")
 
 
-share_the_gil()  # the event loop, which sends every session's frames, gets the GIL back within 0.5 ms
 # Streamlit drops the state of widgets a run does not draw, so if this page's always-drawn slider has
 # none, the last run was another page (or this is a new session): playback never resumes by itself.
 if KEYS["steps_per_frame"] not in ss:
