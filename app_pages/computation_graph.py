@@ -11,6 +11,9 @@ pauses. Since a fragment's timer is set by the full run that draws it, the fragm
 page whenever playback starts or stops (a click in it, or the last step reached).
 """
 
+import math
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -54,8 +57,14 @@ def _from_slider():
 
 
 def _play(last):
-    """Play: one step per PLAY_SECONDS from here (from the start again when at the last step)."""
+    """Play: one step per PLAY_SECONDS from here (from the start again when at the last step).
+
+    Within PLAY_SECONDS of playback stopping at the last step by itself, a press is a Pause that came
+    too late (Play took Pause's place, and its Space key): it keeps the last step instead of starting over.
+    """
     if ss.cg_pos >= last:
+        if time.monotonic() - ss.get("cg_ended_at", -math.inf) < PLAY_SECONDS:
+            return
         ss.cg_pos = 0
     ss.cg_playing = True
 
@@ -109,6 +118,7 @@ def step_through():
         ss.cg_pos = min(last, ss.cg_pos + 1)
         if ss.cg_pos == last:  # stop at the end: the page redraws with Pause off and no timer
             ss.cg_playing = False
+            ss.cg_ended_at = time.monotonic()
             st.rerun()
     ss.cg_slider = ss.cg_pos  # keep the slider in sync with the buttons
     pos = ss.cg_pos

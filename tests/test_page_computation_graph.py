@@ -2,6 +2,7 @@
 bad input and the nudge check. Values asserted are the hand-derived ones of the lecture."""
 
 import re
+import time
 
 import pytest
 from conftest import open_page, shown_text
@@ -206,7 +207,8 @@ def _play_button(at):
 
 
 def test_play_walks_one_node_per_run_and_stops_at_the_end():
-    # AppTest runs no timers: each run() is what a timer tick does in the browser (one step forward)
+    # AppTest runs no timers and reruns the whole page: each run() while playing moves one step, as
+    # a timer tick does in the browser (the fragment-only rerun is covered by tests/test_browser_theme.py)
     at = _app()
     assert _play_button(at).key == "cg_play" and _play_button(at).label == "Play"
     assert _play_button(at).proto.shortcut == "space" and "Space" in _play_button(at).proto.help
@@ -255,3 +257,18 @@ def test_play_at_the_end_starts_again_and_a_new_expression_pauses():
     assert _step(at) == 0 and _play_button(at).key == "cg_play"
     at.run()
     assert _step(at) == 0
+
+
+def test_a_late_pause_at_the_end_keeps_the_last_step_and_a_later_play_starts_again():
+    # playback stops at the last step by itself and Play takes Pause's place (and its Space key):
+    # a press within PLAY_SECONDS was meant as Pause, so it must not restart the walk from step 0
+    at = _app()
+    at.button(key="cg_play").click().run()
+    for _ in range(3):
+        at.run()
+    assert _step(at) == 4 and _play_button(at).key == "cg_play"
+    at.button(key="cg_play").click().run()
+    assert _step(at) == 4 and _play_button(at).key == "cg_play"
+    time.sleep(0.9)  # longer than PLAY_SECONDS (0.8 s): now Play means play again
+    at.button(key="cg_play").click().run()
+    assert _step(at) == 1 and _play_button(at).key == "cg_pause"
