@@ -17,7 +17,8 @@ Each is measured three ways: in a bare process (only micrograd and numpy), after
 importing streamlit and pandas (as inside `streamlit run`, where far more Python objects are
 alive and a full garbage collection costs more), and after running the app once: app.py then
 calls `gc.freeze()` once per process, which moves the objects alive at that point out of the
-collector's sight. The page run (AppTest) is timed only in the last case.
+collector's sight, and collects the youngest generation every 50,000 allocations instead of
+700. The page run (AppTest) is timed only in the last case.
 Medians of several repetitions; time spent in the garbage collector is reported too.
 Targets: >= 20 steps/s, one frame <= 150 ms.
 """
@@ -138,7 +139,9 @@ def main(argv=None):
 
     report("with streamlit and pandas loaded (as inside `streamlit run`), no freeze", args.steps, args.frames,
            with_apptest=False)
-    # running the app once runs app.py, which freezes the start-up objects (gc.freeze) once per process
+    # running the app once runs app.py, which freezes the start-up objects (gc.freeze) and raises the
+    # collector's threshold once per process: run it before this phase times its steps
+    measure_apptest(1)
     report("after the app ran once (app.py has called gc.freeze())", args.steps, args.frames, with_apptest=True)
     print("\ntargets: >= 20 steps/s, one frame <= 150 ms")
 
