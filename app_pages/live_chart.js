@@ -126,9 +126,12 @@ class Chart {
     g.clip();
     for (const layer of s.layers || []) this.paintLayer(g, L, layer, ink, font);
     g.restore();
-    g.strokeStyle = "rgba(0,0,0,0.35)";
+    // the plot's frame in the theme's text colour, faint: it reads on the light and the dark page
+    g.strokeStyle = ink;
+    g.globalAlpha = 0.35;
     g.lineWidth = 1;
     g.strokeRect(L.ox + 0.5, L.oy + 0.5, L.pw - 1, L.ph - 1);
+    g.globalAlpha = 1;
     this.paintAxes(g, L, s, ink, font);
     if (s.colorbar) this.paintColorbar(g, L, s.colorbar, ink, font);
     if (s.y2) this.paintRightAxis(g, L, s.y2, ink, font);
@@ -307,8 +310,10 @@ class Chart {
       g.imageSmoothingEnabled = bar.smooth !== false;
       g.drawImage(im, x, top, 12, h);
     }
-    g.strokeStyle = "rgba(0,0,0,0.35)";
+    g.strokeStyle = ink;
+    g.globalAlpha = 0.35;
     g.strokeRect(x + 0.5, top + 0.5, 11, h - 1);
+    g.globalAlpha = 1;
     g.fillStyle = ink;
     g.font = 12 * L.k + "px " + font;
     g.textAlign = "left";

@@ -205,7 +205,7 @@ def test_network_scene_edges_and_hover(trained):
     sign = "edges +" if big >= 0 else "edges -"
     widest = max(lay["width"] for lay in edges)
     assert max(lay["width"] for lay in edges if lay["name"] == sign) == widest
-    assert all(lay["color"][:7] == (pg.PURPLE if lay["name"] == "edges +" else pg.ORANGE)
+    assert all(lay["color"][:7] == (pg.PURPLE_LINE if lay["name"] == "edges +" else pg.ORANGE)
                for lay in edges if lay["level"] >= 0)
     assert sum(len(lay["paths"]) for lay in edges) == len(tips)  # one segment per edge
     nodes = [lay for lay in scene["layers"] if lay.get("name") == "nodes"]

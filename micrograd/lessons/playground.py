@@ -29,12 +29,14 @@ import numpy as np
 
 from micrograd import functional
 from micrograd.data import DATASETS, make_dataset
+from micrograd.engines import ENGINES
 from micrograd.nn import ACTIVATIONS
 from micrograd.text import md_escape, quote
-from micrograd.train import ENGINES, HISTORY_FIELDS, Trainer
+from micrograd.train import HISTORY_FIELDS, Trainer
 
 __all__ = [
-    "PlaygroundConfig", "RANGES", "LR_OPTIONS", "L2_OPTIONS", "LOSS_LABELS", "EDGE_VIEWS", "PRESETS",
+    "PlaygroundConfig", "PURPLE_LINE", "INPUT_GREY",
+    "RANGES", "LR_OPTIONS", "L2_OPTIONS", "LOSS_LABELS", "EDGE_VIEWS", "PRESETS",
     "MAX_LAYERS", "MAX_WIDTH", "encode_query", "decode_query", "build_trainer", "apply_hyperparameters",
     "needs_reset", "reset_reason", "is_valid", "preset_config", "divergence_message", "recovery_message",
     "batch_options", "boundary_grid", "cost_meter", "SCORE_RANGE", "HIDE_PARAM", "HIDEABLE", "decode_hide",
@@ -43,6 +45,10 @@ __all__ = [
 ]
 
 PURPLE = "#5e3c99"  # PuOr, class +1 / positive
+#: PuOr's lighter purple, for lines, edges and nodes drawn on the page itself: >= 4:1 on the light and the
+#: dark theme's background, where PURPLE is 2.2:1 on dark (PURPLE stays for points over the boundary's colours)
+PURPLE_LINE = "#8073ac"
+INPUT_GREY = "#808080"  # the network's input nodes: ~4:1 on both themes
 ORANGE = "#e66101"  # PuOr, class -1 / negative
 ZERO_GREY = "#aaaaaa"  # edges whose weight or gradient is exactly 0
 OUTLINE_DARK = "#222222"  # the dark edge around test points (and the boundary line's colour)

@@ -33,12 +33,14 @@ from micrograd.lessons.playground import (
     ACCURACY_RANGE,
     CLASS_SCALE,
     EDGE_VIEWS,
+    INPUT_GREY,
     LOG_AXIS_GROWTH,
     LOSS_LABELS,
     ORANGE,
     OUTLINE_DARK,
     PUOR,
     PURPLE,
+    PURPLE_LINE,
     SCORE_RANGE,
     ZERO_GREY,
     boundary_grid,
@@ -49,7 +51,7 @@ __all__ = ["boundary_scene", "boundary_scores", "network_scene", "curves_scene",
            "CLASS_PALETTE", "DIVERGED_RED"]
 
 #: the undone part of a diverged run, on the curves
-DIVERGED_RED = "#c00000"
+DIVERGED_RED = "#d62728"  # reads on both themes (#c00000 was 2.8:1 on dark)
 
 #: decimals of the decision boundary's vertices: 0.01 data units, under a pixel of the plot (about 5 units over
 #: 460 px) and a fifth of a grid cell; every decimal more is ~300 bytes a frame
@@ -210,7 +212,7 @@ def network_scene(trainer, view="weight", height=360, levels=6, max_edge_tips=40
             out.append({"type": "lines", "name": "edges 0", "level": -1, "paths": paths,
                         "color": _hex_alpha(ZERO_GREY, 0.5), "width": 1.0, "dash": [2, 3]})
         else:
-            colour = PURPLE if positive else ORANGE
+            colour = PURPLE_LINE if positive else ORANGE
             out.append({"type": "lines", "name": "edges +" if positive else "edges -", "level": level,
                         "paths": paths, "color": _hex_alpha(colour, 0.35 + 0.6 * (level + 1) / levels),
                         "width": round(0.5 + 6.0 * (level + 0.5) / levels, 2)})
@@ -222,11 +224,11 @@ def network_scene(trainer, view="weight", height=360, levels=6, max_edge_tips=40
     for li, n in enumerate(sizes):
         for j in range(n):
             if li == 0:
-                colour, tip = "#555555", f"input x{j + 1}"
+                colour, tip = INPUT_GREY, f"input x{j + 1}"
             else:
                 b, gb = layers[li - 1]["biases"][j], layers[li - 1]["grad_biases"][j]
                 is_dead = li <= len(dead) and bool(dead[li - 1][j])
-                colour = "#bbbbbb" if is_dead else (PURPLE if b >= 0 else ORANGE)
+                colour = "#bbbbbb" if is_dead else (PURPLE_LINE if b >= 0 else ORANGE)
                 kind = "output (score)" if li == len(sizes) - 1 else f"hidden layer {li}, unit {j + 1}"
                 tip = f"{kind}: bias = {b:.4g}, ∂L/∂b = {gb:.4g}" + (", dead ReLU" if is_dead else "")
             xy, group_tips = groups.setdefault(colour, ([], []))
@@ -333,9 +335,9 @@ def curves_scene(history, loss_name="hinge", current=None, diverged=None, height
         return {"type": "lines", "name": name, "paths": paths, "color": colour, "width": 2, "dash": dash}
 
     dashed, dotted = [6, 4], [2, 3]
-    layers = [line("train loss", steps, history["train_loss"], loss_y, PURPLE)]
+    layers = [line("train loss", steps, history["train_loss"], loss_y, PURPLE_LINE)]
     if has_test:
-        layers.append(line("test loss", steps, history["test_loss"], loss_y, PURPLE, dashed))
+        layers.append(line("test loss", steps, history["test_loss"], loss_y, PURPLE_LINE, dashed))
     if bad:
         layers.append(line("diverged run (undone)", diverged["step"], bad, loss_y, DIVERGED_RED, dotted))
     layers.append(line("train accuracy", steps, history["train_acc"], acc_y, ORANGE))
