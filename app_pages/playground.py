@@ -31,9 +31,10 @@ import streamlit as st
 from app_pages import registry
 from app_pages.frame_share import FRAMES
 from app_pages.live_chart import painter_loader, scene_chart
+from micrograd.engines import get_engine
 from micrograd.lessons import playground as pg
 from micrograd.lessons import playground_paint as paint
-from micrograd.train import get_engine
+from micrograd.lessons import playground_url as pgurl
 
 FRAME_SECONDS = 0.09  # 11 frames a second while playing (a timer tick due while a frame runs is skipped)
 FLUSH_SECONDS = 0.03  # under load, a session waits this long after its frame for the frame to be sent
@@ -62,7 +63,7 @@ def _widget_values(cfg):
 def _valid(key, value):
     """Is `value` allowed in widget `key`? (state left by another page may not be)"""
     name = "engine" if key == "engine" else key[3:]
-    return pg.is_valid("width" if name.startswith("width_") else name, value)
+    return pgurl.is_valid("width" if name.startswith("width_") else name, value)
 
 
 def _load_into_widgets(cfg):
@@ -138,8 +139,8 @@ if KEYS["steps_per_frame"] not in ss:
     ss.playing = False
 # --- first visit: the configuration comes from the URL; later visits keep the session's ---
 if "pg_cfg" not in ss:
-    url_cfg, url_notices = pg.decode_query(st.query_params.to_dict())
-    ss.pg_hidden, hide_notices = pg.decode_hide(st.query_params.get(pg.HIDE_PARAM))  # a classroom link's
+    url_cfg, url_notices = pgurl.decode_query(st.query_params.to_dict())
+    ss.pg_hidden, hide_notices = pgurl.decode_hide(st.query_params.get(pgurl.HIDE_PARAM))  # a classroom link's
     ss.pg_url_notices = url_notices + hide_notices
     _rebuild(url_cfg)
     _load_into_widgets(url_cfg)
@@ -164,7 +165,7 @@ if not present:
         "decision boundary. Every step builds the graph of the loss through our own engine (one `Value` "
         "node per number, or one `Tensor` node per array: the Engine switch) and runs backprop."
     )
-url_notice = pg.notices_markdown(ss.pop("pg_url_notices", []))  # one box, untrusted text escaped
+url_notice = pgurl.notices_markdown(ss.pop("pg_url_notices", []))  # one box, untrusted text escaped
 if url_notice:
     st.warning(url_notice, icon=":material/link_off:")
 
@@ -232,10 +233,10 @@ with controls:
               "frames a second.")
     if not hidden:  # a classroom link's students do not get the builder
         with st.expander(":material/school: Classroom link"):
-            pick = st.multiselect("Hide these controls from students", list(pg.HIDEABLE), key="pg_hide_pick",
+            pick = st.multiselect("Hide these controls from students", list(pgurl.HIDEABLE), key="pg_hide_pick",
                                   help="The link opens this set-up; hidden controls keep its values.")
-            link = {**pg.encode_query(_cfg_from_widgets()), **({pg.HIDE_PARAM: pg.encode_hide(
-                pg.HIDEABLE[n] for n in pick)} if pick else {})}
+            link = {**pgurl.encode_query(_cfg_from_widgets()), **({pgurl.HIDE_PARAM: pgurl.encode_hide(
+                pgurl.HIDEABLE[n] for n in pick)} if pick else {})}
             st.code("playground?" + urllib.parse.urlencode(link, safe=",-"), language=None, wrap_lines=True)
 
 cfg = _cfg_from_widgets()
@@ -254,9 +255,9 @@ pg.apply_hyperparameters(trainer, cfg.replace(engine="scalar") if engine_problem
 if engine_problem:
     st.error(f"{engine_problem} Training uses the scalar engine meanwhile.", icon=":material/error:")
 
-query = pg.encode_query(cfg)
+query = pgurl.encode_query(cfg)
 if hidden:  # a classroom link stays one
-    query[pg.HIDE_PARAM] = pg.encode_hide(hidden)
+    query[pgurl.HIDE_PARAM] = pgurl.encode_hide(hidden)
 if st.query_params.to_dict() != query:
     st.query_params.from_dict(query)
 

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from micrograd.lessons import playground as pg
 from micrograd.lessons import playground_paint as paint
+from micrograd.lessons import playground_url as pgurl
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -132,7 +133,7 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=100, help="training steps to time (default 100)")
     parser.add_argument("--frames", type=int, default=30, help="frames to time (default 30)")
     args = parser.parse_args(argv)
-    print(f"Python {sys.version.split()[0]}; default config: {pg.encode_query(pg.PlaygroundConfig())}")
+    print(f"Python {sys.version.split()[0]}; default config: {pgurl.encode_query(pg.PlaygroundConfig())}")
     report("bare process: micrograd + numpy", args.steps, args.frames, with_apptest=False)
     import pandas  # noqa: F401
     import streamlit  # noqa: F401

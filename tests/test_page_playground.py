@@ -5,6 +5,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from micrograd.lessons import playground as pg
+from micrograd.lessons import playground_url as pgurl
 
 
 def _open(query=None):
@@ -189,7 +190,7 @@ def test_every_preset_loads_and_trains():
         cfg = pg.preset_config(name)
         assert (trainer.hidden, trainer.activation, trainer.lr) == (cfg.hidden, cfg.activation, cfg.lr), name
         assert _step(at) == 1 and len(_scenes(at)) == 3, name
-        assert pg.decode_query(_url(at))[0] == cfg  # the URL now opens this scenario
+        assert pgurl.decode_query(_url(at))[0] == cfg  # the URL now opens this scenario
 
 
 # --- issue 8 ---
@@ -362,8 +363,8 @@ def test_the_classroom_link_builder_writes_the_hide_parameter():
     at.multiselect(key="pg_hide_pick").set_value(["lr", "act"]).run()
     (code,) = [c.value for c in at.code if c.value.startswith("playground?")]
     params = dict(p.split("=", 1) for p in code.split("?", 1)[1].split("&"))
-    assert params["hide"] == "act,lr" and pg.decode_query(params) == (pg.PlaygroundConfig(), [])
-    assert pg.decode_hide(params["hide"]) == (frozenset({"lr", "activation"}), [])
+    assert params["hide"] == "act,lr" and pgurl.decode_query(params) == (pg.PlaygroundConfig(), [])
+    assert pgurl.decode_hide(params["hide"]) == (frozenset({"lr", "activation"}), [])
 
 
 def test_a_playing_frame_waits_for_its_turn_among_sessions_and_a_paused_run_takes_none():

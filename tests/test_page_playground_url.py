@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from test_page_playground import _url  # the URL's parameters as {name: value}, any Streamlit
 from test_text import _literal_text  # what a CommonMark renderer shows for escaped text
 
-from micrograd.lessons import playground as pg
+from micrograd.lessons import playground_url as pgurl
 
 TITLE = "Train an MLP"
 HEADER = "Parts of this link were ignored"
@@ -97,9 +97,9 @@ def test_negative_zero_is_zero(zero):
 
 BAD = ["abc", "-1", "-0", "-0.0", "1e308", "9" * 400, "nan", "-inf", "inf", "∞ ünï 😀", "", " ", "1e-400",
        "0x10", "８", "\x00\u202e", "8-8-8-8-8", "-8", ["1", "zz"]]
-SAME_FOR_ALL = [dict.fromkeys(pg.QUERY_NAMES.values(), v) for v in BAD]
-ONE_EACH = [{key: BAD[i % len(BAD)]} for i, key in enumerate(pg.QUERY_NAMES.values())]
-REPEATED = [{key: ["1", "-0", "nan", "100"] for key in pg.QUERY_NAMES.values()}]
+SAME_FOR_ALL = [dict.fromkeys(pgurl.QUERY_NAMES.values(), v) for v in BAD]
+ONE_EACH = [{key: BAD[i % len(BAD)]} for i, key in enumerate(pgurl.QUERY_NAMES.values())]
+REPEATED = [{key: ["1", "-0", "nan", "100"] for key in pgurl.QUERY_NAMES.values()}]
 
 
 @pytest.mark.parametrize("query", SAME_FOR_ALL + ONE_EACH + REPEATED,
@@ -108,10 +108,10 @@ def test_any_link_opens_the_page_with_at_most_one_plain_notice(query):
     at = _open(query)
     box = _box(at)
     flat = {k: (v[-1] if isinstance(v, list) else v) for k, v in query.items()}
-    rejected = len(pg.decode_query(flat)[1])
+    rejected = len(pgurl.decode_query(flat)[1])
     if rejected == 0:
         assert box is None
     else:
         items, _ = box
         assert len(items) == min(rejected, 8) + (rejected > 8)
-    assert pg.decode_query(_url(at))[1] == []  # the page rewrote the link to a clean one
+    assert pgurl.decode_query(_url(at))[1] == []  # the page rewrote the link to a clean one

@@ -4,9 +4,7 @@ Everything the page shows is built here, without streamlit:
 
 - `PlaygroundConfig`, its ranges (`RANGES`) and the choices for each control;
 - `PRESETS`, classroom scenarios that set everything at once;
-- `encode_query` / `decode_query`: the whole configuration as URL query parameters, with
-  validation (unknown or out-of-range values fall back to the default, with a notice);
-  `notices_markdown` shows one link's notices as one box of escaped plain text;
+- (the configuration as a link, with its validation and notices, is `playground_url`);
 - `build_trainer`, `apply_hyperparameters`, `needs_reset`: from a configuration to a
   `micrograd.train.Trainer`, and which changes reset the model;
 - `boundary_grid` and `dead_units`, which the live views use (the views themselves, the
@@ -22,7 +20,6 @@ import csv
 import dataclasses
 import io
 import json
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,17 +28,15 @@ from micrograd import functional
 from micrograd.data import DATASETS, make_dataset
 from micrograd.engines import ENGINES
 from micrograd.nn import ACTIVATIONS
-from micrograd.text import md_escape, quote
 from micrograd.train import HISTORY_FIELDS, Trainer
 
 __all__ = [
     "PlaygroundConfig", "PURPLE_LINE", "INPUT_GREY",
     "RANGES", "LR_OPTIONS", "L2_OPTIONS", "LOSS_LABELS", "EDGE_VIEWS", "PRESETS",
-    "MAX_LAYERS", "MAX_WIDTH", "encode_query", "decode_query", "build_trainer", "apply_hyperparameters",
-    "needs_reset", "reset_reason", "is_valid", "preset_config", "divergence_message", "recovery_message",
-    "batch_options", "boundary_grid", "cost_meter", "SCORE_RANGE", "HIDE_PARAM", "HIDEABLE", "decode_hide",
-    "encode_hide",
-    "history_csv", "weights_json", "dead_units", "notices_markdown", "URL_TEXT_LIMIT",
+    "MAX_LAYERS", "MAX_WIDTH", "build_trainer", "apply_hyperparameters",
+    "needs_reset", "reset_reason", "preset_config", "divergence_message", "recovery_message",
+    "batch_options", "boundary_grid", "cost_meter", "SCORE_RANGE",
+    "history_csv", "weights_json", "dead_units",
 ]
 
 PURPLE = "#5e3c99"  # PuOr, class +1 / positive
@@ -146,21 +141,6 @@ RANGES = {
     "present": ("bool",),
 }
 
-#: the most characters of a URL key or value quoted back in a notice
-URL_TEXT_LIMIT = 40
-#: URL parameter name for each field (short, readable links)
-QUERY_NAMES = {
-    "dataset": "data", "n_points": "n", "noise": "noise", "test_fraction": "test", "seed": "seed",
-    "hidden": "layers", "activation": "act", "lr": "lr", "l2": "l2", "batch_size": "batch", "loss": "loss",
-    "momentum": "mom", "engine": "engine", "steps_per_frame": "spf", "discretize": "discrete",
-    "show_test": "showtest", "edge_view": "edges", "present": "present",
-}
-_FIELD_OF = {v: k for k, v in QUERY_NAMES.items()}
-#: the URL parameter of a classroom link that hides controls from students: their URL names, comma-separated
-HIDE_PARAM = "hide"
-#: the controls a classroom link can hide, URL name -> field (every configuration control but the presenter
-#: switch and steps per frame, the slider the page is always drawn with)
-HIDEABLE = {QUERY_NAMES[f]: f for f in RANGES if f not in ("present", "steps_per_frame")}
 
 #: classroom scenarios: title -> (what it shows, the fields it sets; the rest are defaults)
 PRESETS = {
@@ -198,210 +178,6 @@ PRESETS = {
 def preset_config(name):
     """The configuration of preset `name` (defaults + its fields). Raises KeyError if unknown."""
     return PlaygroundConfig(**PRESETS[name][1])
-
-
-# --- URL query parameters ---
-
-def _fmt(value):
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return f"{value + 0.0:g}"  # + 0.0: -0.0 is written as 0
-    if isinstance(value, tuple):
-        return "-".join(str(w) for w in value) if value else "none"
-    return str(value)
-
-
-def encode_query(cfg):
-    """The configuration as URL query parameters: dict of short name -> string.
-
-    Every field is written, so a shared link means the same scenario even if the defaults
-    change later. Hidden layers are written as widths joined by '-' ('8-8'), 'none' for none;
-    booleans as '1'/'0'.
-    """
-    return {QUERY_NAMES[f.name]: _fmt(getattr(cfg, f.name)) for f in dataclasses.fields(cfg)}
-
-
-def _number(text):
-    """`text` as a float, or ValueError('not a number') (also for 'nan'); 'inf' and 1e999 come back as inf."""
-    try:
-        x = float(text)
-    except (ValueError, OverflowError):
-        raise ValueError("not a number") from None
-    if math.isnan(x):
-        raise ValueError("not a number")
-    return x
-
-
-def _parse(name, text):
-    """Parse one field's text; returns the value or raises ValueError with the reason.
-
-    Numbers go through `_number`; -0 comes back as 0 (numpy rejects a noise scale of -0.0).
-    """
-    spec = RANGES[name]
-    kind = spec[0]
-    text = text.strip()
-    if kind == "choice":
-        options = spec[1]
-        if isinstance(options[0], float):  # lr, l2: numbers from a fixed list
-            x = _number(text)
-            for o in options:
-                if math.isclose(x, o, rel_tol=1e-9, abs_tol=1e-12):
-                    return o
-            raise ValueError(f"must be one of {', '.join(f'{o:g}' for o in options)}")
-        if text not in options:
-            raise ValueError(f"must be one of {', '.join(options)}")
-        return text
-    if kind == "int":
-        if name == "batch_size" and text.lower() in ("all", "full"):
-            return 0
-        x = _number(text)
-        if not (x.is_integer() and spec[1] <= x <= spec[2]):  # inf is not an integer
-            raise ValueError(f"must be a whole number from {spec[1]} to {spec[2]}")
-        return int(x)
-    if kind == "float":
-        x = _number(text)
-        if not spec[1] <= x <= spec[2]:
-            raise ValueError(f"must be between {spec[1]:g} and {spec[2]:g}")
-        return 0.0 if x == 0 else x  # -0.0 -> 0.0
-    if kind == "bool":
-        if text.lower() in ("1", "true", "yes", "on"):
-            return True
-        if text.lower() in ("0", "false", "no", "off"):
-            return False
-        raise ValueError("must be 1 or 0")
-    # layers
-    if text.lower() in ("", "none", "0"):
-        return ()
-    parts = text.replace(",", "-").split("-")
-    if len(parts) > spec[1]:
-        raise ValueError(f"at most {spec[1]} hidden layers")
-    widths = []
-    for part in parts:
-        w = _number(part) if part.strip() else math.nan
-        if not (w.is_integer() and 1 <= w <= spec[2]):  # nan, inf are not integers
-            raise ValueError(f"each layer needs a whole number of 1 to {spec[2]} neurons, joined by '-'")
-        widths.append(int(w))
-    return tuple(widths)
-
-
-def is_valid(name, value):
-    """True if `value` is an allowed value of configuration field `name` (see `RANGES`).
-
-    Two extra names cover the per-layer controls: 'n_layers' (0 to MAX_LAYERS hidden layers)
-    and 'width' (1 to MAX_WIDTH neurons). Unknown names are never valid.
-    """
-    if name == "n_layers":
-        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_LAYERS
-    if name == "width":
-        return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_WIDTH
-    spec = RANGES.get(name)
-    if spec is None:
-        return False
-    kind = spec[0]
-    if kind == "bool":
-        return isinstance(value, bool)
-    if kind == "layers":
-        return (isinstance(value, tuple) and len(value) <= MAX_LAYERS
-                and all(is_valid("width", w) for w in value))
-    if isinstance(value, bool):
-        return False
-    if kind == "choice":
-        return value in spec[1]
-    if kind == "int":
-        return isinstance(value, int) and spec[1] <= value <= spec[2]
-    return isinstance(value, (int, float)) and spec[1] <= value <= spec[2]
-
-
-def decode_query(params):
-    """Read a configuration from URL query parameters, validating every value.
-
-    Args:
-        params: a mapping of name -> str (or list of str: the last one counts), such as
-            ``st.query_params.to_dict()``; names as `encode_query` writes them.
-
-    Returns:
-        (cfg, notices): the `PlaygroundConfig` (defaults for anything missing or invalid)
-        and a list of plain-text notices, one per unknown or rejected parameter, each key
-        and value in them cut to `URL_TEXT_LIMIT` characters. They are untrusted text: show
-        them with `notices_markdown`, never as Markdown directly. Never raises.
-    """
-    values, notices = {}, []
-    for key, raw in params.items():
-        if isinstance(raw, (list, tuple)):
-            raw = raw[-1] if raw else ""
-        text = str(raw)
-        name = _FIELD_OF.get(key)
-        if key == HIDE_PARAM:  # read by decode_hide
-            continue
-        if name is None:
-            notices.append(f"Unknown URL parameter {quote(key, URL_TEXT_LIMIT)} was ignored.")
-            continue
-        try:
-            values[name] = _parse(name, text)
-        except ValueError as exc:
-            default = _fmt(getattr(PlaygroundConfig(), name))
-            notices.append(f"URL parameter {key}={quote(text, URL_TEXT_LIMIT)} {exc}; using the default {default}.")
-    cfg = PlaygroundConfig(**values)
-    if cfg.batch_size not in batch_options(cfg.n_points):
-        notices.append(f"URL parameter batch={cfg.batch_size} is not a batch size offered for {cfg.n_points} "
-                       f"points ({', '.join(str(b) for b in batch_options(cfg.n_points)[:-1])} or all); "
-                       "using all.")
-        cfg = cfg.replace(batch_size=0)
-    return cfg, notices
-
-
-def decode_hide(raw):
-    """The controls a classroom link hides: the value of its `HIDE_PARAM` parameter.
-
-    Args:
-        raw: the parameter's text ('lr,l2,layers': URL names of `HIDEABLE`), a list of such
-            texts (the last counts), or None / '' for none.
-
-    Returns:
-        (fields, notices): a frozenset of `PlaygroundConfig` field names, and one plain-text
-        notice per name that is not a control (cut to `URL_TEXT_LIMIT` characters; at most
-        the first 40 names are read). Never raises.
-    """
-    if isinstance(raw, (list, tuple)):
-        raw = raw[-1] if raw else ""
-    names = [n.strip() for n in str(raw or "").split(",") if n.strip()][:40]
-    fields, notices = set(), []
-    for n in names:
-        if n in HIDEABLE:
-            fields.add(HIDEABLE[n])
-        else:
-            notices.append(f"URL parameter {HIDE_PARAM}: {quote(n, URL_TEXT_LIMIT)} is not a control "
-                           f"(choose from {', '.join(HIDEABLE)}); it was ignored.")
-    return frozenset(fields), notices
-
-
-def encode_hide(fields):
-    """The `HIDE_PARAM` value for a set of field names: their URL names in `HIDEABLE` order, comma-separated."""
-    fields = set(fields)
-    return ",".join(name for name, f in HIDEABLE.items() if f in fields)
-
-
-def notices_markdown(notices, limit=8):
-    """The notices of one link as the Markdown of a single box: a heading line and a list.
-
-    Every notice is escaped with `micrograd.text.md_escape`, so links, images, colours,
-    HTML or anything else in a shared link shows as plain characters.
-
-    Args:
-        notices: plain-text notices, as `decode_query` returns them.
-        limit: the most notices listed; the rest are counted in a last line.
-
-    Returns:
-        str: Markdown for ``st.warning``, or '' if there are no notices.
-    """
-    if not notices:
-        return ""
-    lines = [f"- {md_escape(n)}" for n in notices[:limit]]
-    if len(notices) > limit:
-        more = len(notices) - limit
-        lines.append(f"- and {more} more {'parameter' if more == 1 else 'parameters'} ignored")
-    return "Parts of this link were ignored; everything else in it is used:\n\n" + "\n".join(lines)
 
 
 # --- trainer ---
