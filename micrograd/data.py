@@ -12,6 +12,8 @@ import numpy as np
 from sklearn.datasets import make_blobs, make_circles, make_moons
 from sklearn.model_selection import train_test_split
 
+from micrograd.losses import TASK_LOSSES
+
 __all__ = ["DATASETS", "REGRESSION_DATASETS", "MULTICLASS_DATASETS", "TASKS", "make_dataset", "split"]
 
 #: binary classification dataset names (labels -1/+1), in the order the dashboard lists them
@@ -20,9 +22,10 @@ DATASETS = ("moons", "circles", "blobs", "xor", "spiral")
 REGRESSION_DATASETS = ("plane", "gauss")
 #: multiclass dataset names (labels 0, 1, 2)
 MULTICLASS_DATASETS = ("blobs3", "yinyang")
-#: every dataset name -> its task: 'binary' (labels -1/+1), 'regression' or 'multiclass'
-TASKS = {**dict.fromkeys(DATASETS, "binary"), **dict.fromkeys(REGRESSION_DATASETS, "regression"),
-         **dict.fromkeys(MULTICLASS_DATASETS, "multiclass")}
+#: every dataset name -> its task: 'binary' (labels -1/+1), 'regression' or 'multiclass', the
+#: task names of `micrograd.losses.TASK_LOSSES` (its keys, in their order, paired with the three tuples)
+TASKS = {name: task for task, names in zip(TASK_LOSSES, (DATASETS, REGRESSION_DATASETS, MULTICLASS_DATASETS),
+                                           strict=True) for name in names}
 
 
 def _xor(n, noise, rs):
@@ -131,9 +134,11 @@ def make_dataset(name, n=100, noise=0.1, seed=0):
     Args:
         name: a key of `TASKS`.
         n: number of points, >= 4.
-        noise: standard deviation of the Gaussian noise, >= 0, in data units (the data
-            spans roughly [-2, 2]); for blobs and blobs3 the clusters' spread is 3 * noise (at
-            least 0.05); for plane and gauss, TF Playground's noise (above).
+        noise: >= 0. For every classification dataset, the standard deviation of the Gaussian
+            noise in data units (the data spans roughly [-2, 2]; for blobs and blobs3 the
+            clusters' spread is 3 * noise, at least 0.05). For plane and gauss it is not a
+            standard deviation but TF Playground's noise: a fraction of the [-6, 6] range (the
+            target is read at the point displaced by noise * U(-6, 6) per coordinate, above).
         seed: integer seed; the same arguments always give the same data.
 
     Returns:
@@ -178,18 +183,21 @@ def make_dataset(name, n=100, noise=0.1, seed=0):
     return X.astype(np.float64), np.where(y > 0, 1, -1).astype(np.int64)
 
 
-def split(X, y, test_fraction=0.2, seed=0):
+def split(X, y, test_fraction=0.2, seed=0, stratify=True):
     """Split into train and test sets with scikit-learn, stratified by label.
 
-    Labels that are all whole numbers (classes: -1/+1, or 0..K-1) are stratified when every
-    class has at least 2 points and both parts can hold one of each, as scikit-learn requires;
-    real-valued targets (regression) are split without stratification.
+    With ``stratify=True``, labels that are all whole numbers (classes: -1/+1, or 0..K-1) are
+    stratified when every class has at least 2 points and both parts can hold one of each, as
+    scikit-learn requires; real-valued targets are split without stratification. Regression
+    targets that happen to be whole numbers are not classes: pass ``stratify=False`` (the
+    `Trainer` does for a regression run).
 
     Args:
         X: array of shape (n, 2); y: array of shape (n,): labels in {-1, +1} or 0..K-1, or
             real-valued regression targets.
         test_fraction: share of points held out, in [0, 0.9]; 0 gives an empty test set.
         seed: integer seed for the shuffle.
+        stratify: False splits without stratification, whatever the labels.
 
     Returns:
         (X_train, X_test, y_train, y_test), as ``sklearn.model_selection.train_test_split``.
@@ -208,6 +216,6 @@ def split(X, y, test_fraction=0.2, seed=0):
     # stratify when both parts can hold every class, each class at least twice, as scikit-learn requires
     y_arr = np.asarray(y)
     classes, counts = np.unique(y_arr, return_counts=True)
-    can_stratify = (bool(np.all(np.mod(y_arr, 1) == 0)) and len(classes) >= 2 and counts.min() >= 2
+    can_stratify = (stratify and bool(np.all(np.mod(y_arr, 1) == 0)) and len(classes) >= 2 and counts.min() >= 2
                     and min(n_test, n - n_test) >= len(classes))
     return train_test_split(X, y, test_size=n_test, random_state=seed, stratify=y if can_stratify else None)

@@ -363,6 +363,26 @@ class Value:
             acc += wd[i] * xd[i]
         return _node(acc, kids, local, None, 0.0, "Σwx+b")
 
+    @classmethod
+    def from_local_grads(cls, data, children, local_grads, op="", label=""):
+        """A node whose local derivatives you computed yourself: value `data`, and d(node)/d(child)
+        = ``local_grads[i]`` for ``children[i]``. ``backward()`` applies the chain rule through it as
+        through any op (``child.grad += local_grads[i] * node.grad``); it is kept as `weighted_sum`'s
+        n-ary nodes are. Lessons use it to draw a whole neuron as one box (its Jacobian row).
+
+        Raises:
+            ValueError: if the lengths differ. TypeError: for a child that is not a Value, or a
+                data or local derivative that is not a real number.
+        """
+        kids, local = tuple(children), tuple(_as_float(d, "local derivative") for d in local_grads)
+        if len(kids) != len(local):
+            raise ValueError(f"from_local_grads: {len(kids)} children but {len(local)} local derivatives")
+        if not all(isinstance(c, Value) for c in kids):
+            raise TypeError("from_local_grads: every child must be a Value")
+        out = _node(_as_float(data, "data"), kids if kids else None, local if kids else 0.0, None, 0.0, op)
+        out.label = label
+        return out
+
     # --- backward pass ---
 
     def topo_order(self):

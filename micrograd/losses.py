@@ -11,7 +11,21 @@ import numbers
 from micrograd.engine import Value
 
 __all__ = ["hinge_loss", "mse_loss", "cross_entropy_loss", "bce_with_logits_loss", "l2_penalty", "l1_penalty",
-           "accuracy", "LOSSES", "check_loss"]
+           "l1_value", "accuracy", "LOSSES", "TASK_LOSSES", "check_loss", "check_task_loss", "check_finite_targets"]
+
+
+def check_finite_targets(ys):
+    """Check that every target or label in `ys` is a finite real number (not a bool, nan or inf).
+
+    The one check of this fact: both engines' losses and the `Trainer`'s labels call it.
+    numpy numbers count as real (an array's elements, or its ``tolist()``).
+
+    Raises:
+        ValueError: "targets must be finite real numbers", naming the first bad one.
+    """
+    for y in ys:
+        if isinstance(y, bool) or not isinstance(y, numbers.Real) or not math.isfinite(y):
+            raise ValueError(f"labels and regression targets must be finite real numbers, got {str(y)[:40]!r}")
 
 
 def _check(scores, ys, regression=False):
@@ -21,8 +35,7 @@ def _check(scores, ys, regression=False):
     if not scores:
         raise ValueError("a loss needs at least one example")
     if regression:
-        if not all(isinstance(y, numbers.Real) and not isinstance(y, bool) and math.isfinite(y) for y in ys):
-            raise ValueError("regression targets must be finite real numbers")
+        check_finite_targets(ys)
     elif any(y != 1 and y != -1 for y in ys):
         raise ValueError("labels must be -1 or +1 (convert 0/1 labels with y * 2 - 1)")
 
@@ -146,7 +159,8 @@ def l1_penalty(params, alpha):
     |p| is built as relu(p) + relu(-p), from the engine's own ops: its derivative is sign(p),
     and 0 at p = 0 (both relus are off there), as ``torch.abs``'s gradient. Used in the loss,
     this is the subgradient method, which never lands a weight on exactly 0; the `Trainer`
-    applies L1 as a proximal step instead (`micrograd.optim.soft_threshold`), which does.
+    applies L1 as a proximal step instead (`micrograd.optim.soft_threshold`), which does, and
+    reports the term's value with `l1_value` (no graph).
 
     Args:
         params: sequence of Values (a model's parameters()).
@@ -156,6 +170,24 @@ def l1_penalty(params, alpha):
         a Value (alpha * 0 when alpha is 0, so the graph shape does not depend on alpha).
     """
     return alpha * sum((p.relu() + (-p).relu() for p in params), Value(0.0))
+
+
+def l1_value(params, alpha):
+    """The value of `l1_penalty` without building its graph: alpha * fsum(|p.data|), a float.
+
+    The `Trainer` applies L1 as a proximal step, so the term is never back-propagated: this is
+    how both engines' runs report it in the loss (no ~5 nodes per parameter built per step).
+
+    Args:
+        params: sequence of Values (a model's parameters()). alpha: the L1 rate, > 0.
+
+    Returns:
+        a float; inf when the sum overflows a float (weights near 1e308: a diverged run).
+    """
+    try:
+        return alpha * math.fsum(abs(p.data) for p in params)
+    except OverflowError:  # fsum's intermediate overflow
+        return math.inf
 
 
 def accuracy(scores, ys):
@@ -168,12 +200,41 @@ def accuracy(scores, ys):
 #: the losses by the names the dashboard and the URL use; 'ce' takes K >= 2 logits per example
 LOSSES = {"hinge": hinge_loss, "mse": mse_loss, "bce": bce_with_logits_loss, "ce": cross_entropy_loss}
 
+#: task -> the losses valid for it (the first is the `Trainer`'s default): binary labels -1/+1 take
+#: one score each; regression only MSE on real targets; multiclass only softmax cross-entropy. Its
+#: keys are the task names (`micrograd.data.TASKS`'s values come from them); every loss trains one.
+TASK_LOSSES = {"binary": ("hinge", "mse", "bce"), "regression": ("mse",), "multiclass": ("ce",)}
+
+#: each task as the messages of `check_task_loss` name it
+_TASK_NAMES = {"binary": "binary classification (labels -1/+1)", "regression": "regression",
+               "multiclass": "multiclass classification (labels 0..K-1)"}
+
+
+def check_task_loss(task, loss):
+    """Check that `loss` is one of ``TASK_LOSSES[task]`` (the one rule of which loss trains which task).
+
+    Raises:
+        ValueError: for an unknown loss, or a loss of another task, saying which the task takes
+            (e.g. "loss 'hinge' is for binary classification (labels -1/+1): regression trains
+            with loss 'mse' only").
+    """
+    valid = TASK_LOSSES[task]
+    if loss in valid:
+        return
+    names = f"loss {valid[0]!r} only" if len(valid) == 1 else (
+        ", ".join(map(repr, valid[:-1])) + f" or {valid[-1]!r}")
+    rule = f"{_TASK_NAMES[task]} trains with {names}"
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {str(loss)[:40]!r}: {rule}")
+    other = next(t for t, losses in TASK_LOSSES.items() if loss in losses)
+    raise ValueError(f"loss {loss!r} is for {_TASK_NAMES[other]}: {rule}")
+
 
 def check_loss(loss, nout, regression=False):
     """Check that loss `loss` can train a model with `nout` outputs (both engines call this).
 
     'ce' needs K >= 2 outputs (one logit per class); the others one output (a score); real
-    regression targets train with 'mse' only.
+    regression targets train with ``TASK_LOSSES["regression"]`` only (`check_task_loss`).
 
     Raises:
         ValueError: for an unknown loss, regression with another loss, or an `nout` the loss
@@ -181,8 +242,8 @@ def check_loss(loss, nout, regression=False):
     """
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
-    if regression and loss != "mse":
-        raise ValueError(f"regression trains with loss 'mse' only, got {loss!r}")
+    if regression:
+        check_task_loss("regression", loss)
     if (nout < 2) if loss == "ce" else (nout != 1):
         need = "K >= 2 outputs" if loss == "ce" else "one output"
         raise ValueError(f"loss {loss!r} needs a model with {need}, got {nout}")

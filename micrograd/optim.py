@@ -37,6 +37,19 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
+    def state_is_finite(self):
+        """True if every number of the optimizer's state (`state_dict`) is finite.
+
+        A finite step can leave a state that is not: a gradient above ~4e155 (beta2 = 0.999)
+        makes Adam's v = (1 - beta2) g^2 inf, and then that parameter's update is m / inf = 0 for
+        good (the run freezes without an error). The `Trainer` treats this as divergence.
+        """
+        for value in self.state_dict().values():
+            for x in value if isinstance(value, list) else (value,):
+                if x is not None and not math.isfinite(x):
+                    return False
+        return True
+
 
 class SGD(Optimizer):
     """Plain SGD with optional (heavy-ball) momentum, as PyTorch's ``torch.optim.SGD``.
@@ -114,20 +127,26 @@ class Adam(Optimizer):
     as its gradient step is (ProxGen: Yun, Lozano & Yang 2021, "Adaptive Proximal Gradient
     Methods for Structured Neural Networks"). So a fixed point is the lasso's, as with SGD: a
     weight rests at 0 exactly when |dL/dp| <= l1. (A threshold of lr * l1 for every parameter
-    would be next to nothing beside Adam's steps of about lr.)
+    would be next to nothing beside Adam's steps of about lr.) The threshold is as large as
+    the step's scale: for a parameter whose gradient has been exactly 0 on every step so far,
+    v_hat = 0 and the threshold is lr * l1 / eps (~1e8 lr * l1), so L1 sets it to 0 in one
+    step (e.g. the weights of a ReLU unit that has been dead since the start). That is the
+    proximal step's exact answer in this metric (a weight the loss does not pull on rests at 0
+    in the lasso, and a dead unit's output is 0 before and after), not capped here.
 
     Args:
         params: list of Values to update (e.g. ``model.parameters()``).
         lr: the step size alpha > 0 (the paper's default 0.001); may be changed between steps.
         betas: (beta1, beta2), each in [0, 1) (default (0.9, 0.999)).
-        eps: >= 0, added to sqrt(v_hat) (default 1e-8).
+        eps: > 0, added to sqrt(v_hat) (default 1e-8); 0 would divide 0 by 0 for a parameter
+            whose gradient has been 0 so far.
         l1: L1 rate >= 0 (see the module docstring); 0 (default) for none.
 
     Attributes:
         t (int): steps taken; m, v (lists of floats): the moments, one per parameter.
 
     Raises:
-        ValueError: for lr <= 0, a beta outside [0, 1), eps < 0 or l1 < 0.
+        ValueError: for lr <= 0, a beta outside [0, 1), eps <= 0 or l1 < 0.
     """
 
     def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, l1=0.0):
@@ -146,8 +165,8 @@ class Adam(Optimizer):
             raise ValueError(f"learning rate must be > 0, got {self.lr!r}")
         if len(self.betas) != 2 or not all(0 <= b < 1 for b in self.betas):
             raise ValueError(f"betas must be two numbers in [0, 1), got {self.betas!r}")
-        if not self.eps >= 0:
-            raise ValueError(f"eps must be >= 0, got {self.eps!r}")
+        if not self.eps > 0:
+            raise ValueError(f"eps must be > 0, got {self.eps!r}")
         self._check_l1()
 
     def step(self):

@@ -1,20 +1,11 @@
 """Training loop for the playground: a `Trainer` that runs every step through an autograd engine.
 
-The engine seam is one function with this signature:
-
-    loss_and_grads(model, X, y, loss="hinge", l2=0.0, regression=False)
-        -> (loss: float, scores: (n,) or (n, K) ndarray, nodes: int)
-
-It builds the graph of ``loss(model(X), y) + l2 * sum(p^2)`` for the batch, zeroes the
-gradients, back-propagates, and leaves d(loss)/dp in ``p.grad`` for every parameter p of
-``model.parameters()``. `scalar_loss_and_grads` (here) does it with `Value`, one node per
-scalar; ``micrograd.tensor.loss_and_grads`` does the same with a vectorized numpy engine.
-The `Trainer` picks one with ``engine="scalar"|"tensor"``.
-
-Three kinds of problem, TensorFlow Playground's two and a multiclass one (`micrograd.data.TASKS`
-names them): binary classification (labels -1/+1, one output, hinge/MSE/BCE), regression (real
-targets, one linear output, MSE, curves of R²) and multiclass classification (labels 0..K-1,
-K outputs, softmax cross-entropy 'ce'); see `Trainer`'s ``problem=``.
+The engines are `micrograd.engines` (``engine="scalar"|"tensor"``, `get_engine`). Three kinds
+of problem, TensorFlow Playground's two and a multiclass one (`micrograd.tasks`, whose names
+`micrograd.data.TASKS` uses): binary classification (labels -1/+1, one output, hinge/MSE/BCE),
+regression (real targets, one linear output, MSE, curves of R²) and multiclass classification
+(labels 0..K-1, K outputs, softmax cross-entropy 'ce'); see `Trainer`'s ``problem=`` and
+`micrograd.losses.TASK_LOSSES`.
 
 numpy is used only around the engine: to split and batch the data, and to evaluate the
 train/test loss and accuracy (or R²) curves with the graph-free forward `MLP.predict`.
@@ -26,136 +17,23 @@ import time
 import numpy as np
 
 from micrograd.data import split
+from micrograd.engines import get_engine
 from micrograd.features import check_features, expand
-from micrograd.functional import accuracy, data_loss, multiclass_accuracy, r2_score
-from micrograd.losses import LOSSES, check_loss, l1_penalty, l2_penalty, mse_loss
+from micrograd.losses import TASK_LOSSES, check_task_loss, l1_value
 from micrograd.nn import ACTIVATIONS, MLP
 from micrograd.optim import OPTIMIZERS, SGD, AdamW
+from micrograd.tasks import confusion_counts, infer_task, predicted_classes, task_metrics
 
-__all__ = ["ENGINES", "HISTORY_FIELDS", "REGRESSION_HISTORY_FIELDS", "PROBLEMS", "REGULARIZERS", "TASK_LOSSES",
-           "Trainer", "scalar_loss_and_grads", "get_engine"]
-
-#: engine names the Trainer accepts
-ENGINES = ("scalar", "tensor")
+__all__ = ["HISTORY_FIELDS", "REGRESSION_HISTORY_FIELDS", "REGULARIZERS", "Trainer"]
 
 #: regularizer names the Trainer accepts (``reg=``)
 REGULARIZERS = ("none", "l1", "l2")
-
-#: what ``Trainer(problem=...)`` accepts: 'classification' (binary or multiclass, from the labels),
-#: 'regression', or a task name of `micrograd.data.TASKS` ('binary', 'multiclass') to say which
-PROBLEMS = ("classification", "regression", "binary", "multiclass")
-
-#: task -> the losses valid for it (the first is the Trainer's default): binary labels -1/+1 take
-#: one score each; regression only MSE on real targets; multiclass only softmax cross-entropy
-TASK_LOSSES = {"binary": ("hinge", "mse", "bce"), "regression": ("mse",), "multiclass": ("ce",)}
-
-
-def scalar_loss_and_grads(model, X, y, loss="hinge", l2=0.0, regression=False):
-    """Forward and backward pass for one batch through the scalar `Value` engine.
-
-    Builds one graph for the whole batch: ``LOSSES[loss](scores, y) + l2 * sum(p^2)`` where
-    ``scores[i] = model(X[i])`` (the L2 term is left out of the graph when l2 == 0), zeroes
-    every parameter's grad and calls ``backward()`` on the total. Loss 'ce' is
-    `micrograd.losses.cross_entropy_loss` on the K outputs of each example; with
-    ``regression=True`` the loss is ``mse_loss(scores, y, regression=True)``.
-
-    Args:
-        model: an `MLP` with one output, or K >= 2 outputs for 'ce' (its parameters receive
-            the gradients).
-        X: float array of shape (n, nin), n >= 1.
-        y: array of shape (n,) with labels in {-1, +1}, class indices 0..K-1 for 'ce', or
-            real targets with ``regression=True``.
-        loss: 'hinge', 'mse', 'bce' (see `micrograd.losses`) or 'ce' (softmax cross-entropy).
-        l2: the L2 rate alpha >= 0 (weight decay term alpha * sum(p^2)).
-        regression: the targets are real numbers; only with loss 'mse'.
-
-    Returns:
-        (loss, scores, nodes): the total loss (data loss + L2 term) as a float; the raw
-        scores (logits) as a float64 array of shape (n,), or (n, K) for 'ce'; the number of
-        `Value` nodes in the graph (leaves included: inputs, parameters, constants).
-
-    Raises:
-        ValueError: for an unknown loss, regression with a loss other than 'mse', a model
-            whose number of outputs does not fit the loss, or mismatched lengths.
-        OverflowError: if a value overflows a float inside an op (e.g. squaring 1e200);
-            the `Trainer` treats that as divergence.
-    """
-    check_loss(loss, len(model.layers[-1].neurons), regression)
-    inputs = np.asarray(X, dtype=np.float64).tolist()
-    labels = np.asarray(y).tolist()
-    scores = [model(x) for x in inputs]
-    total = mse_loss(scores, labels, regression=True) if regression else LOSSES[loss](scores, labels)
-    if l2:
-        total = total + l2_penalty(model.parameters(), l2)
-    model.zero_grad()
-    nodes = len(total.backward())
-    if loss == "ce":
-        return total.data, np.array([[v.data for v in row] for row in scores], dtype=np.float64), nodes
-    return total.data, np.fromiter((s.data for s in scores), dtype=np.float64, count=len(scores)), nodes
-
-
-def get_engine(name):
-    """Return the ``loss_and_grads`` function of engine `name` ('scalar' or 'tensor').
-
-    The tensor engine is imported only when asked for, so the scalar path needs nothing else.
-
-    Raises:
-        ValueError: for an unknown name.
-    """
-    if name == "scalar":
-        return scalar_loss_and_grads
-    if name == "tensor":
-        from micrograd.tensor import loss_and_grads
-
-        return loss_and_grads
-    raise ValueError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
-
 
 #: the curves every run records (`Trainer.history`'s keys, the CSV's columns); for regression
 #: train_acc and test_acc are nan (accuracy has no meaning for real targets)
 HISTORY_FIELDS = ("step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc")
 #: a regression run's curves: the same, plus the coefficient of determination R² of each split
 REGRESSION_HISTORY_FIELDS = HISTORY_FIELDS + ("train_r2", "test_r2")
-
-
-def _task(y, problem):
-    """The task ('binary', 'multiclass' or 'regression') and number of classes (0 for regression)
-    of the labels y under `problem` (one of `PROBLEMS`); see `Trainer`. Raises ValueError."""
-    if problem not in PROBLEMS:
-        raise ValueError(f"unknown problem {problem!r}: choose one of {', '.join(PROBLEMS)}")
-    if y.ndim != 1 or y.dtype.kind not in "iuf":
-        raise ValueError(f"labels must be a 1-d array of numbers, got {y.dtype} of shape {y.shape}")
-    if not np.all(np.isfinite(y)):
-        raise ValueError("labels and targets must be finite numbers")
-    if problem == "regression":
-        return "regression", 0
-    if not np.all(np.mod(y, 1) == 0):
-        raise ValueError("classification labels must be whole numbers (-1/+1, or class indices 0..K-1): "
-                         "for real-valued targets pass problem='regression'")
-    values = set(np.unique(y).tolist())
-    if problem != "multiclass" and values <= {-1, 1}:
-        return "binary", 2
-    if problem == "binary":
-        raise ValueError("binary labels must be -1 or +1 (convert 0/1 labels with y * 2 - 1)")
-    k = int(max(values)) + 1
-    if min(values) < 0 or k < (2 if problem == "multiclass" else 3):
-        raise ValueError("labels must be -1/+1 (binary) or class indices 0..K-1 with K >= 3 (multiclass); "
-                         "convert 0/1 labels with y * 2 - 1, or pass problem='multiclass' for a 2-class softmax")
-    return "multiclass", k
-
-
-def _loss_error(task, loss):
-    """The ValueError message for a `loss` that is not one of `TASK_LOSSES[task]`."""
-    valid = TASK_LOSSES[task]
-    if not any(loss in losses for losses in TASK_LOSSES.values()):
-        return f"unknown loss {loss!r}: {task} trains with {' or '.join(map(repr, valid))}"
-    if task == "regression":
-        return f"regression trains with loss 'mse' only (mean squared error on real targets), not {loss!r}"
-    if task == "multiclass":
-        return (f"loss {loss!r} is for binary labels -1/+1: multiclass classification (labels 0..K-1) "
-                "trains with loss 'ce' (softmax cross-entropy)")
-    return ("loss 'ce' (softmax cross-entropy) is for multiclass labels 0..K-1: binary classification "
-            "(labels -1/+1) trains with 'hinge', 'mse' or 'bce'")
 
 
 class Trainer:
@@ -192,8 +70,10 @@ class Trainer:
         weight_decay: AdamW's decoupled decay >= 0 (default 0.01, PyTorch's); used only by 'adamw'.
         features: input features of the points X (n, 2), names of `micrograd.features.FEATURES`
             (a sequence or 'x1,x1sq'): the model has one input per feature and sees
-            ``expand(X, features)``; X_train and X_test stay the raw points. None (default): X as given.
-        problem: what is learnt (`PROBLEMS`; `task` holds the answer, a value of `micrograd.data.TASKS`):
+            ``expand(X, features)``; X_train and X_test stay the raw points. None (default): X
+            as given.
+        problem: what is learnt (`micrograd.tasks.PROBLEMS`; `task` holds the answer, a value of
+            `micrograd.data.TASKS`):
             'classification' (default): labels all -1/+1 are binary classification (one output,
             as before: ``Trainer(X, y)`` is unchanged), labels that are class indices 0..K-1
             with K = max label + 1 >= 3 are multiclass (K outputs, one logit per class);
@@ -252,13 +132,15 @@ class Trainer:
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y)
         self.problem = problem
-        self.task, self.n_classes = _task(y, problem)
+        self.task, self.n_classes = infer_task(y, problem)
         self.n_outputs = self.n_classes if self.task == "multiclass" else 1
         self.classes = (None if self.task == "regression"
                         else np.array([-1, 1]) if self.task == "binary" else np.arange(self.n_classes))
         if loss is None:
             loss = TASK_LOSSES[self.task][0]
-        self.X_train, self.X_test, self.y_train, self.y_test = split(X, y, test_fraction, seed)
+        # classes are stratified; regression targets never are, even whole-number ones
+        self.X_train, self.X_test, self.y_train, self.y_test = split(X, y, test_fraction, seed,
+                                                                     stratify=self.task != "regression")
         self.hidden = tuple(int(h) for h in hidden)
         self.activation = activation
         # input features (micrograd.features): the model sees expand(X, features); None: X itself
@@ -288,7 +170,7 @@ class Trainer:
         self.diverged_lr = None
         self.diverged_history = None
         self._checkpoint = None  # the run's state (see _state) at the lowest loss so far
-        self._checkpoint_loss_fn = loss
+        self._checkpoint_objective = None  # (loss, reg, rate) the lowest loss was measured with
         self._best_loss = math.inf
         self.nodes_per_step = 0
         self.ms_per_step = 0.0
@@ -321,8 +203,7 @@ class Trainer:
             raise ValueError(f"batch size must be an integer >= 0 (0: full batch), got {self.batch_size!r}")
 
     def _check_loss(self):
-        if self.loss not in TASK_LOSSES[self.task]:
-            raise ValueError(_loss_error(self.task, self.loss))
+        check_task_loss(self.task, self.loss)
 
     @property
     def metric(self):
@@ -375,25 +256,56 @@ class Trainer:
 
     # --- training ---
 
-    def _next_batch(self):
+    def _batch_plan(self):
+        """Where the next batch comes from, without changing the Trainer: (indices, order, pos,
+        rng_state). A batch that would run past the epoch's order starts a new epoch with a fresh
+        shuffle, drawn from a copy of the generator (rng_state is its state after the draw, None
+        when no shuffle is needed); full batch: all indices in order, order None."""
         b = self.effective_batch
         if b == self.n_train:
+            return np.arange(self.n_train), None, 0, None
+        order, pos, rng_state = self._order, self._pos, None
+        if pos + b > len(order):  # start a new epoch with a fresh shuffle
+            rs = np.random.RandomState()
+            rs.set_state(self._rs.get_state())
+            order, pos, rng_state = rs.permutation(self.n_train), 0, rs.get_state()
+        return order[pos:pos + b], order, pos, rng_state
+
+    def next_batch_indices(self):
+        """The indices into `X_train` / `y_train` of the examples the next `step` trains on, in order.
+
+        Nothing is consumed: calling it any number of times changes neither the batches nor the
+        run. Full batch (`effective_batch` == `n_train`): 0..n_train-1. Minibatches: the next
+        `effective_batch` indices of the epoch's shuffled order, or, when fewer are left, the
+        start of the next epoch's shuffle (the leftover examples are skipped, as `step` does).
+        Hyperparameters changed before that step (``batch_size``) change the answer too.
+
+        Returns:
+            int array of shape (effective_batch,).
+        """
+        return self._batch_plan()[0]
+
+    def _next_batch(self):
+        """Take the batch `next_batch_indices` names and move the epoch's position past it."""
+        idx, order, pos, rng_state = self._batch_plan()
+        if order is None:
             return self.X_train, self.y_train
-        if self._pos + b > len(self._order):  # start a new epoch with a fresh shuffle
-            self._order = self._rs.permutation(self.n_train)
-            self._pos = 0
-        idx = self._order[self._pos:self._pos + b]
-        self._pos += b
+        if rng_state is not None:
+            self._rs.set_state(rng_state)
+        self._order, self._pos = order, pos + len(idx)
         return self.X_train[idx], self.y_train[idx]
 
     def step(self):
         """One optimizer step on the next batch, through the chosen engine (L1 included).
 
         Divergence guard: a checkpoint is kept of the run at the weights with the lowest loss
-        seen so far (the batch loss before the update, for the current loss function):
-        weights, the optimizer's state (momentum buffers, or Adam's moments and step count),
-        step counter, epoch and batch order. If a step's loss, a gradient
-        or an updated weight is nan/inf, or an op overflows, the step is not applied and the
+        seen so far (the batch loss before the update, for the current objective: losses only
+        compare while the loss function, the regularizer and its rate stay the same, so changing
+        any of them starts the search for the lowest loss again): weights, the optimizer's state
+        (momentum buffers, or Adam's moments and step count), step counter, epoch and batch
+        order. If a step's loss, a gradient, an updated weight or the optimizer's state is
+        nan/inf (a gradient above ~4e155 makes Adam's v = (1 - beta2) g^2 inf, after which every
+        update would be 0 and the run would freeze), or an op overflows, the step is not applied and the
         run goes back to that checkpoint (weights one step before the overflow are already
         astronomically large, so resuming from them with any learning rate would diverge
         again): `step_count` and `epoch` are the checkpoint's again, the curve points after it
@@ -411,14 +323,15 @@ class Trainer:
         params = self.optimizer.params
         l1 = self.rate if self.reg == "l1" else 0.0
         before = self._state()
+        # the L1 term's value, at the weights before the update (the optimizer applies L1 as a
+        # proximal step, so no graph is built for it), outside the timed part as the cost meter's
+        l1_term = l1_value(params, l1) if l1 else 0.0
         Xb, yb = self._next_batch()
         t0 = time.perf_counter()
         try:
             with np.errstate(all="ignore"):
                 loss, _scores, nodes = fn(self.model, self.inputs(Xb), yb, loss=self.loss, l2=self.l2,
                                           regression=self.task == "regression")
-            if l1:  # the L1 term's value; the optimizer applies it as a proximal step
-                loss += l1_penalty(params, l1).data
             ok = math.isfinite(loss) and all(math.isfinite(p.grad) for p in params)
             if ok:
                 self.optimizer.step()
@@ -426,12 +339,15 @@ class Trainer:
         except (OverflowError, ZeroDivisionError, FloatingPointError):  # an op overflowed: diverged
             ok, loss, nodes = False, math.inf, self.nodes_per_step
         ms = (time.perf_counter() - t0) * 1000.0
+        loss += l1_term
+        ok = ok and math.isfinite(loss) and self.optimizer.state_is_finite()  # Adam's v = inf: frozen
         if not ok:
             self._restore(self._checkpoint if self._checkpoint is not None else before)
             self.last_loss = loss
             return False
-        if self._checkpoint_loss_fn != self.loss:  # losses of different functions do not compare
-            self._checkpoint_loss_fn, self._best_loss = self.loss, math.inf
+        objective = (self.loss, self.reg, self.rate if self.reg != "none" else 0.0)
+        if self._checkpoint_objective != objective:  # losses of different objectives do not compare
+            self._checkpoint_objective, self._best_loss = objective, math.inf
         if loss <= self._best_loss:
             self._best_loss = loss
             self._checkpoint = before
@@ -501,20 +417,10 @@ class Trainer:
         return self.model.predict(self.inputs(X))
 
     def predict_class(self, X):
-        """The predicted class (n,) int64 of raw points X: +1 where the score > 0 else -1
-        (binary: a score of 0 counts as -1, as `accuracy`), or the argmax of the logits, the
-        first of equal maxima (multiclass). A nan score gives -1 or class 0.
-
-        Raises:
-            ValueError: for a regression run (it has no classes: use `predict`).
-        """
-        if self.task == "regression":
-            raise ValueError("a regression model predicts real numbers, not classes: use predict()")
+        """The predicted class (n,) int64 of raw points X: `micrograd.tasks.predicted_classes`
+        of `predict` (the sign, or the argmax of the logits). ValueError for a regression run."""
         with np.errstate(all="ignore"):
-            s = self.predict(X)
-        if self.task == "binary":
-            return np.where(s > 0, 1, -1).astype(np.int64)
-        return np.argmax(s, axis=1).astype(np.int64)
+            return predicted_classes(self.task, self.predict(X))
 
     def confusion_matrix(self, split="test"):
         """Counts of (true class, predicted class) on the test or train split.
@@ -538,13 +444,7 @@ class Trainer:
         if self.task == "regression":
             raise ValueError("a regression model has no classes, so no confusion matrix: see its R²")
         X, y = (self.X_test, self.y_test) if split == "test" else (self.X_train, self.y_train)
-        k = self.n_classes
-        counts = np.zeros((k, k), dtype=np.int64)
-        if len(y):
-            true = np.searchsorted(self.classes, np.asarray(y).astype(np.int64))
-            pred = np.searchsorted(self.classes, self.predict_class(X))
-            np.add.at(counts, (true, pred), 1)
-        return counts
+        return confusion_counts(self.classes, y, self.predict_class(X) if len(y) else [])
 
     def evaluate(self):
         """Data loss and accuracy (regression: R²) on the train and test sets, with the numpy forward.
@@ -561,24 +461,8 @@ class Trainer:
             s_train = self.predict(self.X_train)
             s_test = (self.predict(self.X_test) if len(self.y_test)
                       else np.zeros((0, self.n_outputs) if task == "multiclass" else 0))
-        if task == "binary":
-            acc_train, acc_test = accuracy(s_train, self.y_train), accuracy(s_test, self.y_test)
-        elif task == "multiclass":
-            acc_train, acc_test = multiclass_accuracy(s_train, self.y_train), multiclass_accuracy(s_test, self.y_test)
-        else:
-            acc_train = acc_test = math.nan
-        out = {
-            "step": self.step_count,
-            "epoch": self.epoch,
-            "train_loss": data_loss(s_train, self.y_train, self.loss),
-            "train_acc": acc_train,
-            "test_loss": data_loss(s_test, self.y_test, self.loss),
-            "test_acc": acc_test,
-        }
-        if task == "regression":
-            with np.errstate(all="ignore"):
-                out["train_r2"], out["test_r2"] = r2_score(self.y_train, s_train), r2_score(self.y_test, s_test)
-        return out
+        return {"step": self.step_count, "epoch": self.epoch,
+                **task_metrics(task, self.loss, self.y_train, s_train, self.y_test, s_test)}
 
     def _record(self):
         self.current = self.evaluate()

@@ -212,3 +212,17 @@ def test_split_stratifies_three_classes_and_splits_real_targets():
     assert len(yte) == 10 and ytr.dtype == np.float64
     rows = sorted(map(tuple, np.column_stack([X, y]).tolist()))
     assert sorted(map(tuple, np.column_stack([np.vstack([Xtr, Xte]), np.concatenate([ytr, yte])]).tolist())) == rows
+
+
+def test_split_stratify_false_is_the_plain_split_even_for_whole_number_targets():
+    from sklearn.model_selection import train_test_split
+
+    rs = np.random.RandomState(1)
+    X, y = rs.normal(size=(40, 2)), rs.randint(0, 4, size=40).astype(np.float64)
+    plain = train_test_split(X, y, test_size=8, random_state=3)
+    strat = train_test_split(X, y, test_size=8, random_state=3, stratify=y)
+    assert not np.array_equal(plain[3], strat[3])
+    for got, want in zip(split(X, y, 0.2, 3, stratify=False), plain, strict=True):
+        np.testing.assert_array_equal(got, want)
+    for got, want in zip(split(X, y, 0.2, 3), strat, strict=True):  # the default: whole numbers are classes
+        np.testing.assert_array_equal(got, want)

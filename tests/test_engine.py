@@ -838,3 +838,19 @@ def test_special_local_derivatives_survive_pickle_and_leave_values_to_their_own_
         assert r * 1e-300 == pytest.approx(1e10, rel=1e-12)  # still applied as upstream / y
     # times a Value they build a graph node, as any float does, instead of a bare float
     assert isinstance(_OFF * Value(2.0), Value) and isinstance(q * Value(2.0), Value)
+
+
+def test_from_local_grads_node_backpropagates_its_given_local_derivatives():
+    # f = 3·a + a·b at a = 2, b = 5: ∂f/∂a = 3 + b = 8, ∂f/∂b = a = 2, computed by hand and given to the node
+    a, b = Value(2.0), Value(5.0)
+    f = Value.from_local_grads(3 * 2.0 + 2.0 * 5.0, [a, b], [8.0, 2.0], op="f", label="f")
+    g = f * 2.0 + a  # ∂g/∂a = 2·8 + 1 = 17, ∂g/∂b = 2·2 = 4
+    g.backward()
+    assert (f.data, f.op, f.label, f.children, f.local_grads) == (16.0, "f", "f", (a, b), (8.0, 2.0))
+    assert (a.grad, b.grad, f.grad) == (17.0, 4.0, 2.0)
+    c = Value.from_local_grads(1.0, [a, b, g], [1.0, 1.0, 1.0])  # any number of children
+    assert c.children == (a, b, g) and not Value.from_local_grads(1.0, [], []).children
+    with pytest.raises(ValueError, match="2 children but 1"):
+        Value.from_local_grads(1.0, [a, b], [1.0])
+    with pytest.raises(TypeError):
+        Value.from_local_grads(1.0, [a, 2.0], [1.0, 1.0])

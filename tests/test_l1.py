@@ -99,7 +99,7 @@ def test_l1_with_adam_reaches_the_lasso_solution(opt, lr):
     tr = Trainer(X, y, hidden=(), loss="bce", lr=lr, reg="l1", rate=0.05, optimizer=opt, weight_decay=0.0)
     tr.run(600)
     ref = lasso_reference(tr.X_train, tr.y_train, 0.05)
-    assert ref[1] == 0.0 and ref[0] > 2.0
+    assert ref[1] == 0.0 and ref[2] == 0.0 and ref[0] > 2.0
     w = tr.model.parameter_values()
     assert w[1] == 0.0 and w[2] == 0.0  # exactly, as the reference's
     assert w[0] == pytest.approx(ref[0], rel=1e-6)

@@ -20,26 +20,70 @@ def trained():
     return t
 
 
-def test_centre_is_the_current_loss(trained):
+def _scalar_hinge(model, X, y):
+    """The mean hinge loss through the scalar Value engine, example by example (no numpy forward)."""
+    return sum(max(0.0, 1.0 - float(t) * model(list(map(float, x))).data) for x, t in zip(X, y)) / len(y)
+
+
+def _numpy_tanh_net(vec, shapes, X):
+    """An MLP's scores written out here: tanh hidden layers, a linear output, parameters in
+    parameters() order (each neuron's weights then its bias)."""
+    A, at = X, 0
+    for k, (nout, nin) in enumerate(shapes):
+        block = vec[at:at + nout * (nin + 1)].reshape(nout, nin + 1)
+        at += nout * (nin + 1)
+        A = A @ block[:, :-1].T + block[:, -1]
+        if k < len(shapes) - 1:
+            A = np.tanh(A)
+    return A[:, 0]
+
+
+def test_centre_is_the_current_loss_plus_the_penalty(trained):
     s = ls.loss_slice(trained, size=7)
-    assert s.centre == trained.evaluate()["train_loss"] == s.losses[3, 3]
-    assert s.alphas[3] == 0.0 and not s.exact and s.step == trained.step_count
+    direct = _scalar_hinge(trained.model, trained.X_train, trained.y_train)
+    assert s.centre == s.losses[3, 3] and s.centre == pytest.approx(direct, rel=1e-12)
+    assert s.alphas[3] == 0.0 and not s.exact and not s.parameter_axes and s.step == trained.step_count
     assert s.losses.shape == (7, 7) and s.losses.min() >= 0
     t = copy.deepcopy(trained)
     t.l2 = 0.01
     s = ls.loss_slice(t, size=5)
     penalty = 0.01 * sum(p.data ** 2 for p in t.model.parameters())
-    assert s.centre == pytest.approx(t.evaluate()["train_loss"] + penalty, rel=1e-12)
+    assert s.centre == pytest.approx(direct + penalty, rel=1e-12)
+    t.reg, t.rate = "l1", 0.02
+    s = ls.loss_slice(t, size=3)
+    assert s.centre == pytest.approx(direct + 0.02 * sum(abs(p.data) for p in t.model.parameters()), rel=1e-12)
 
 
 def test_every_grid_point_is_the_loss_of_those_weights(trained):
     s = ls.loss_slice(trained, size=5, span=0.5, seed=3)
     model = copy.deepcopy(trained.model)
+    shapes = [(len(layer.neurons), len(layer.neurons[0].w)) for layer in model.layers]
     for i, j in [(0, 0), (1, 4), (4, 2)]:
-        model.set_parameter_values(s.theta + s.alphas[j] * s.d1 + s.betas[i] * s.d2)
-        direct = functional.data_loss(model.predict(trained.X_train), trained.y_train, "hinge")
+        vec = s.theta + s.alphas[j] * s.d1 + s.betas[i] * s.d2
+        model.set_parameter_values(vec)
+        direct = _scalar_hinge(model, trained.X_train, trained.y_train)
         assert s.losses[i, j] == pytest.approx(direct, rel=1e-12)
+        by_hand = np.mean(np.maximum(0, 1 - trained.y_train * _numpy_tanh_net(vec, shapes, trained.X_train)))
+        assert s.losses[i, j] == pytest.approx(by_hand, rel=1e-12)
         assert s.losses[i, j] != s.centre
+
+
+@pytest.mark.parametrize("features", [("x1sq", "x2sq"), ("x1", "x2", "x1x2")])
+def test_the_slice_reads_the_trainers_features(features):
+    rs = np.random.RandomState(0)
+    X = rs.normal(size=(40, 2))
+    y = np.where((X ** 2).sum(axis=1) > 1.2, 1, -1)
+    t = Trainer(X, y, hidden=(), test_fraction=0.0, features=features, seed=1)
+    t.run(3)
+    x1, x2 = t.X_train[:, 0], t.X_train[:, 1]
+    cols = {"x1": x1, "x2": x2, "x1sq": x1 ** 2, "x2sq": x2 ** 2, "x1x2": x1 * x2}
+    F = np.column_stack([cols[f] for f in features])  # the features, written out here
+    s = ls.loss_slice(t, size=5, span=0.7, axes=("w1[1,1]", "w1[1,2]"))
+    *w, b = t.model.parameter_values()
+    for i, w2 in enumerate(s.axis_values[1]):  # hinge by hand on the features, the other weights fixed
+        for j, w1 in enumerate(s.axis_values[0]):
+            scores = F @ np.array([w1, w2, *w[2:]]) + b
+            assert s.losses[i, j] == pytest.approx(np.mean(np.maximum(0, 1 - t.y_train * scores)), rel=1e-12)
 
 
 def test_directions_are_filter_normalised(trained):
@@ -130,6 +174,19 @@ def test_cache_is_keyed_by_step_and_grid(trained):
         ls.loss_slice(t, size=4)
 
 
+def test_cache_tells_datasets_apart():
+    # a reset to another dataset with the same seed, architecture and size: same weights, other data
+    cache = ls.LandscapeCache()
+    moons = build_trainer(PlaygroundConfig(dataset="moons", n_points=40))
+    xor = build_trainer(PlaygroundConfig(dataset="xor", n_points=40))
+    assert moons.model.parameter_values() == xor.model.parameter_values()
+    a, b = cache.get(moons, size=3), cache.get(xor, size=3)
+    assert b is not a and cache.misses == 2
+    assert b.centre == pytest.approx(_scalar_hinge(xor.model, xor.X_train, xor.y_train), rel=1e-12)
+    same = build_trainer(PlaygroundConfig(dataset="moons", n_points=40))
+    assert cache.get(same, size=3) is a and cache.hits == 1  # the same data and weights: a hit
+
+
 def test_warped_plane_points_are_the_layers_activations(trained):
     model = trained.model
     X, y = trained.X_train[:12], trained.y_train[:12]
@@ -151,3 +208,16 @@ def test_warped_plane_points_are_the_layers_activations(trained):
     flat = build_trainer(PlaygroundConfig(n_points=20, hidden=()))
     with pytest.raises(ValueError, match="no hidden layer"):
         warped_plane(flat.model, X, y, 0)
+
+
+def test_warped_plane_feeds_the_trainers_features():
+    rs = np.random.RandomState(0)
+    X = rs.normal(size=(20, 2))
+    y = np.where((X ** 2).sum(axis=1) > 1.0, 1, -1)
+    t = Trainer(X, y, hidden=(3,), test_fraction=0.0, features=("x1sq", "x2sq", "x1x2"), seed=1)
+    with pytest.raises(ValueError, match="2 inputs .*this one takes 3"):
+        warped_plane(t.model, X, y, 0)
+    out = warped_plane(t.model, X, y, 0, (0, 2), lines=2, samples=3, features=t.features)
+    W, b = functional.layer_arrays(t.model)[0]
+    F = np.column_stack([X[:, 0] ** 2, X[:, 1] ** 2, X[:, 0] * X[:, 1]])  # the features, by hand
+    assert out["points"] == pytest.approx(np.tanh(F @ W.T + b)[:, [0, 2]], rel=1e-12)

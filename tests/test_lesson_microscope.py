@@ -13,6 +13,7 @@ from micrograd.lessons.microscope import FOLD_ABOVE, Microscope, parameter_names
 from micrograd.lessons.playground import PlaygroundConfig, build_trainer
 from micrograd.losses import LOSSES
 from micrograd.nn import MLP
+from micrograd.train import Trainer
 
 
 def _fused_backward(model, x, y, loss):
@@ -152,4 +153,79 @@ def test_for_trainer_checks_the_index():
     m = Microscope.for_trainer(t, 0)
     assert m.x == list(t.X_train[0]) and m.index == 0
     assert math.isfinite(m.loss)
-    assert Value(1.0).data == 1.0
+
+
+def _torch_example(layers, x, y, activation, kind):
+    """The example's loss and parameter grads (parameters() order) by PyTorch float64, from the weights."""
+    torch = pytest.importorskip("torch")
+    params = [(torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True)) for W, b in layers]
+    h = torch.tensor([x], dtype=torch.float64)
+    for k, (W, b) in enumerate(params):
+        h = h @ W.T + b
+        if k < len(params) - 1:
+            h = getattr(torch, activation)(h)
+    if kind == "ce":
+        loss = torch.nn.functional.cross_entropy(h, torch.tensor([int(y)]))
+    elif kind == "regression":
+        loss = ((h[0, 0] - y) ** 2)
+    else:
+        loss = torch.nn.functional.softplus(-y * h[0, 0])  # bce with labels -1/+1
+    loss.backward()
+    grads = [g for W, b in params for j in range(W.shape[0]) for g in [*W.grad[j].tolist(), b.grad[j].item()]]
+    return loss.item(), h[0].tolist(), grads
+
+
+@pytest.mark.parametrize("features", [("x1", "x2", "x1sq"), ("x1sq", "x2sq")])
+def test_for_trainer_feeds_the_trainers_features(features):
+    rs = np.random.RandomState(1)
+    X = rs.normal(size=(30, 2))
+    y = np.where((X ** 2).sum(axis=1) > 1.0, 1, -1)
+    t = Trainer(X, y, hidden=(3,), loss="bce", features=features, test_fraction=0.0, seed=2)
+    t.run(2)
+    m = Microscope.for_trainer(t, 4)
+    x = t.X_train[4]
+    cols = {"x1": x[0], "x2": x[1], "x1sq": x[0] ** 2, "x2sq": x[1] ** 2}
+    assert m.x == [cols[f] for f in features]  # the model's inputs, not the raw point
+    loss, out, grads = _torch_example(functional.layer_arrays(t.model), m.x, t.y_train[4], "tanh", "bce")
+    assert m.loss == pytest.approx(loss, rel=1e-12) and m.score.data == pytest.approx(out[0], rel=1e-12)
+    assert _op_grads(m) == pytest.approx(grads, rel=1e-10, abs=1e-14)
+
+
+def test_multiclass_shows_all_k_logits_and_the_cross_entropy():
+    rs = np.random.RandomState(0)
+    X = rs.normal(size=(30, 2))
+    y = (np.arctan2(X[:, 1], X[:, 0]) > 0).astype(int) + (X[:, 0] > 1).astype(int)  # classes 0, 1, 2
+    t = Trainer(X, y, hidden=(4,), test_fraction=0.0, problem="multiclass", seed=1)
+    assert t.loss == "ce" and t.n_outputs == 3
+    t.run(2)
+    m = Microscope.for_trainer(t, 5)
+    loss, logits, grads = _torch_example(functional.layer_arrays(t.model), m.x, t.y_train[5], "tanh", "ce")
+    assert m.score is None and [v.data for v in m.outputs] == pytest.approx(logits, rel=1e-12)
+    assert m.loss == pytest.approx(loss, rel=1e-12)
+    assert _op_grads(m) == pytest.approx(grads, rel=1e-10, abs=1e-14)
+    dot = m.graph(folded=False).to_string()
+    assert all(f'label="{pre_name(1, j)} |' in dot for j in range(3))  # every logit is drawn
+
+
+def test_regression_uses_mse_on_the_real_target():
+    rs = np.random.RandomState(0)
+    X = rs.normal(size=(30, 2))
+    y = 2.5 * X[:, 0] - X[:, 1] + 0.3  # real targets, not -1/+1
+    t = Trainer(X, y, hidden=(3,), test_fraction=0.0, problem="regression", seed=1)
+    t.run(2)
+    m = Microscope.for_trainer(t, 7)
+    loss, out, grads = _torch_example(functional.layer_arrays(t.model), m.x, t.y_train[7], "tanh", "regression")
+    assert m.y == t.y_train[7] and m.loss == pytest.approx(loss, rel=1e-12)
+    assert _op_grads(m) == pytest.approx(grads, rel=1e-10, abs=1e-14)
+    with pytest.raises(ValueError, match="regression trains with loss 'mse' only"):
+        Microscope(t.model, m.x, 0.5, loss="hinge", regression=True)
+
+
+def test_the_example_loss_node_is_found_only_in_the_mean_of_one_shape():
+    from micrograd.lessons.microscope import _example_loss
+
+    ell = Value(0.7) + Value(0.2)  # a loss whose own top op is +, as bce's m + log(1 + e^-m)
+    root = ell * 1.0  # not (0 + ℓ) * 1: the root itself is the example's loss
+    assert _example_loss(root) == (None, root)
+    mean = (0 + ell) * 1.0
+    assert _example_loss(mean)[1] is ell

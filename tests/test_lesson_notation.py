@@ -1,5 +1,7 @@
 """Tests for micrograd/lessons/notation.py: node names, LaTeX names and the local-derivative table."""
 
+import pytest
+
 from micrograd.lessons import computation_graph as cg
 from micrograd.lessons import notation, presets
 
@@ -38,3 +40,25 @@ def test_every_engine_op_of_an_expression_has_a_written_form_and_a_formula():
     cube = next(v for v in nodes if v.op == "**3")
     assert cube.local_grads[0] == 3 * 2.0 ** 2  # the engine's number is the formula's value
     assert notation.local_equation(cube, 0, names) == "∂(x**3)/∂x = 3·x^2 = 12"
+
+
+def test_loss_table_covers_every_loss_and_its_formula_is_the_engines():
+    import math
+
+    from micrograd.engine import Value
+    from micrograd.losses import LOSSES
+
+    assert set(notation.LOSS_NOTATION) == set(LOSSES)
+    assert len({f.label for f in notation.LOSS_NOTATION.values()}) == len(LOSSES)
+    # the one-example formulas, read as Python, give the engine's loss of a batch of one
+    python = {"−": "-", "·": "*", "²": "**2", "e^(": "math.exp(", "log(": "math.log("}
+    for name in ("hinge", "mse", "bce"):
+        text = notation.LOSS_NOTATION[name].example
+        for a, b in python.items():
+            text = text.replace(a, b)
+        for s, y in [(0.3, 1.0), (-1.7, 1.0), (2.2, -1.0)]:
+            assert eval(text, {"math": math, "max": max, "s": s, "y": y}) == \
+                pytest.approx(LOSSES[name]([Value(s)], [y]).data, rel=1e-12)
+    z, y = [0.5, -1.0, 2.0], 1  # ce: log Σₖ e^(z_k) − z_y
+    assert notation.LOSS_NOTATION["ce"].example == "log Σₖ e^(z_k) − z_y"
+    assert math.log(sum(math.exp(v) for v in z)) - z[y] == pytest.approx(LOSSES["ce"]([z], [y]).data, rel=1e-12)

@@ -2,6 +2,7 @@
 Trainer.step() produces, its loss after is the next forward's, and the narration's numbers hold."""
 
 import copy
+import math
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from micrograd.graph import LIGHT, fmt_number
 from micrograd.lessons.microscope import Microscope
 from micrograd.lessons.playground import PlaygroundConfig, build_trainer
 from micrograd.lessons.slow_motion import slow_motion
+from micrograd.train import Trainer
 
 
 def _weights(t):
@@ -41,18 +43,124 @@ def test_stages_end_in_exactly_the_weights_of_one_step(changes):
     assert sm.loss_before == other.last_loss
 
 
-def test_adam_and_l1_steps_are_the_trainers_too():
+def test_adam_l1_caption_quotes_the_per_weight_threshold():
     t = build_trainer(PlaygroundConfig(n_points=40, batch_size=8))
-    if not hasattr(t, "optimizer_name"):
-        pytest.skip("this Trainer has no optimizer choice")
     t.optimizer_name, t.reg, t.rate, t.lr = "adam", "l1", 0.01, 0.03
     t.run(2)
     other = copy.deepcopy(t)
     sm = slow_motion(t)
     other.step()
     assert sm.weights_after == _weights(other)
+    opt = other.optimizer  # Adam's state after the step: L1's threshold lr·α/(√v̂ + ε), v̂ = v/(1 − β₂ᵗ)
+    assert opt.t == 3
+    ts = [0.03 * 0.01 / (math.sqrt(v / (1 - 0.999 ** 3)) + 1e-8) for v in opt.v]
+    assert max(ts) > 2 * min(ts)  # per weight, not one number
     update = next(s for s in sm.stages if s.kind == "update")
-    assert "Adam" in update.caption and "L1" in update.caption
+    assert f"lr·α/(√v̂ + ε), α = 0.01: here from {fmt_number(min(ts))} to {fmt_number(max(ts))}" in update.caption
+    assert "lr·α = " not in update.caption  # SGD's single threshold is not claimed
+    back = next(s for s in sm.stages if s.kind == "backward")
+    assert "gradient" in back.caption and "term's gradient" not in back.caption  # L1 is not in ∂L/∂w
+    loss = next(s for s in sm.stages if s.kind == "loss")
+    assert "plus the L1 term α·Σ|w| (α = 0.01)" in loss.caption
+
+
+def test_sgd_l1_threshold_and_l2_gradient_wording():
+    t = build_trainer(PlaygroundConfig(n_points=40))
+    t.reg, t.rate = "l1", 0.02
+    t.run(1)
+    sm = slow_motion(t)
+    update = next(s for s in sm.stages if s.kind == "update")
+    assert f"moves each weight lr·α = {fmt_number(0.3 * 0.02)} toward 0" in update.caption
+    assert "term's gradient" not in next(s for s in sm.stages if s.kind == "backward").caption
+    t.reg, t.rate = "l2", 0.02
+    back = next(s for s in slow_motion(t).stages if s.kind == "backward")
+    assert "(plus the L2 term's gradient 2·α·w)" in back.caption
+
+
+def test_adamw_caption_shows_the_decoupled_decay_and_the_numbers_follow_it():
+    t = build_trainer(PlaygroundConfig(n_points=40))
+    t.optimizer_name, t.weight_decay, t.lr = "adamw", 0.05, 0.01
+    t.run(2)
+    sm = slow_motion(t)
+    other = copy.deepcopy(t)
+    other.step()
+    update = next(s for s in sm.stages if s.kind == "update")
+    assert "first the decoupled weight decay w ← w − lr·λ·w (λ = 0.05" in update.caption
+    assert "then w ← w − lr·m̂/(√v̂ + ε)" in update.caption
+    opt = other.optimizer  # the rule shown, by hand from the optimizer's moments after the step
+    c1, c2 = 1 - 0.9 ** opt.t, 1 - 0.999 ** opt.t
+    by_hand = [w - 0.01 * 0.05 * w - 0.01 * (m / c1) / (math.sqrt(v / c2) + 1e-8)
+               for w, m, v in zip(sm.weights_before, opt.m, opt.v)]
+    assert sm.weights_after == pytest.approx(by_hand, rel=1e-12, abs=1e-15)
+    t.optimizer_name = "adam"
+    assert "decay" not in next(s for s in slow_motion(t).stages if s.kind == "update").caption
+
+
+def test_the_batch_is_the_trainers_even_with_duplicate_points():
+    rs = np.random.RandomState(0)
+    X0 = rs.normal(size=(10, 2))
+    X = np.vstack([X0, X0])  # every point twice, with the same label
+    y = np.where(X[:, 0] > 0, 1, -1)
+    t = Trainer(X, y, hidden=(3,), test_fraction=0.0, batch_size=6, seed=3)
+    for _ in range(4):
+        expected = t.next_batch_indices().tolist()
+        sm = slow_motion(t)
+        assert sm.batch == expected and sm.example == expected[0]
+        assert sm.apply(t)
+
+
+@pytest.mark.parametrize("features", [("x1", "x2", "x1sq"), ("x1sq", "x2sq")])
+def test_features_are_what_the_step_sees(features):
+    rs = np.random.RandomState(0)
+    X = rs.normal(size=(40, 2))
+    y = np.where((X ** 2).sum(axis=1) > 1.2, 1, -1)
+    t = Trainer(X, y, hidden=(4,), test_fraction=0.0, features=features, batch_size=10, seed=1)
+    t.run(2)
+    other = copy.deepcopy(t)
+    sm = slow_motion(t, example=3)
+    other.step()
+    assert sm.weights_after == _weights(other)
+    x = t.X_train[3]
+    cols = {"x1": x[0], "x2": x[1], "x1sq": x[0] ** 2, "x2sq": x[1] ** 2}
+    assert sm.microscope.x == [cols[f] for f in features]
+
+
+def test_multiclass_step_narrates_the_k_logits_and_cross_entropy():
+    rs = np.random.RandomState(0)
+    X = rs.normal(size=(30, 2))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5).astype(int)  # classes 0, 1, 2
+    t = Trainer(X, y, hidden=(4,), test_fraction=0.0, problem="multiclass", seed=1)
+    t.run(2)
+    other = copy.deepcopy(t)
+    sm = slow_motion(t, example=2)
+    other.step()
+    assert sm.weights_after == _weights(other) and sm.loss_before == other.last_loss
+    z = t.model.predict(t.X_train[2:3])[0]  # by hand: ℓ = log Σ e^z − z_y
+    label = int(t.y_train[2])
+    ell = math.log(sum(math.exp(v) for v in z)) - z[label]
+    loss = next(s for s in sm.stages if s.kind == "loss")
+    assert f"logits z = ({', '.join(fmt_number(v) for v in z)}) and class y = {label}" in loss.caption
+    assert f"softmax cross-entropy, one example) is ℓ = log Σₖ e^(z_k) − z_y = {fmt_number(ell)}" in loss.caption
+    assert sm.microscope.loss == pytest.approx(ell, rel=1e-12)
+    back = next(s for s in sm.stages if s.kind == "backward")
+    p = np.exp(z) / np.exp(z).sum()
+    assert f"∂ℓ/∂z2[1] = {fmt_number(p[0] - (label == 0))}" in back.caption
+
+
+def test_regression_step_narrates_the_squared_error_of_the_target():
+    rs = np.random.RandomState(0)
+    X = rs.normal(size=(30, 2))
+    y = 1.5 * X[:, 0] - 0.5 * X[:, 1]
+    t = Trainer(X, y, hidden=(3,), test_fraction=0.0, problem="regression", seed=1, lr=0.05)
+    t.run(2)
+    other = copy.deepcopy(t)
+    sm = slow_motion(t, example=4)
+    other.step()
+    assert sm.weights_after == _weights(other) and sm.loss_before == other.last_loss
+    s = t.model.predict(t.X_train[4:5])[0]
+    loss = next(st for st in sm.stages if st.kind == "loss")
+    assert f"target y = {fmt_number(t.y_train[4])}" in loss.caption
+    assert f"ℓ = (s − y)² = {fmt_number((s - t.y_train[4]) ** 2)}" in loss.caption
 
 
 def test_plain_sgd_update_is_w_minus_lr_grad_and_grad_is_the_batch_mean():

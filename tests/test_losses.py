@@ -129,7 +129,7 @@ def test_losses_accept_numpy_labels():
 
     ys = np.array([1, -1, -1], dtype=np.int64)
     scores = [Value(0.2), Value(0.4), Value(-3.0)]
-    from micrograd.train import TASK_LOSSES
+    from micrograd.losses import TASK_LOSSES
 
     for name in TASK_LOSSES["binary"]:
         out = LOSSES[name](scores, ys)
@@ -173,3 +173,43 @@ def test_accuracy():
 def test_labels_other_than_plus_minus_one_are_rejected(loss):
     with pytest.raises(ValueError, match="-1 or \\+1"):
         loss([Value(0.5), Value(-0.5)], [1, 0])
+
+
+def test_task_losses_is_the_one_rule_of_which_loss_trains_which_task():
+    import numpy as np
+
+    from micrograd.data import TASKS
+    from micrograd.losses import TASK_LOSSES, check_loss, check_task_loss
+    from micrograd.tensor import Tensor
+    from micrograd.tensor.losses import mse_loss as tensor_mse_loss
+    from micrograd.train import Trainer
+
+    assert set(TASKS.values()) == set(TASK_LOSSES)  # the task names: one list
+    assert {n for losses in TASK_LOSSES.values() for n in losses} == set(LOSSES)  # every loss trains a task
+    for task, valid in TASK_LOSSES.items():
+        for name in LOSSES:
+            if name in valid:
+                check_task_loss(task, name)
+            else:
+                with pytest.raises(ValueError, match=f"{task}.* trains with"):
+                    check_task_loss(task, name)
+    with pytest.raises(ValueError, match="unknown loss 'l9': regression trains with loss 'mse' only"):
+        check_task_loss("regression", "l9")
+    # the engines' seam check says the same as the Trainer's, from the same table
+    with pytest.raises(ValueError) as seam:
+        check_loss("hinge", 1, regression=True)
+    X, y = np.zeros((10, 2)), np.linspace(-1, 1, 10)
+    with pytest.raises(ValueError) as trainer:
+        Trainer(X, y, problem="regression", loss="hinge", hidden=())
+    assert str(seam.value) == str(trainer.value)
+    assert "regression trains with loss 'mse' only" in str(seam.value)
+    # finite targets: one check and one message for both engines' losses and the Trainer's labels
+    messages = set()
+    for bad in (math.nan, math.inf):
+        for call in (lambda b=bad: mse_loss([Value(0.0)] * 2, [0.0, b], regression=True),
+                     lambda b=bad: tensor_mse_loss(Tensor([0.0, 0.0]), [0.0, b], regression=True),
+                     lambda b=bad: Trainer(X, np.r_[y[:-1], b], problem="regression", hidden=())):
+            with pytest.raises(ValueError, match="finite real numbers") as err:
+                call()
+            messages.add(str(err.value).split(", got")[0])
+    assert len(messages) == 1

@@ -156,9 +156,9 @@ def test_adamw_differs_from_adam_by_the_decoupled_decay_only():
 @pytest.mark.parametrize("g", [1e-6, -3.0, 2.5e4])
 def test_adam_first_step_moves_by_lr_hand_derived(g):
     # t = 1: m = (1 - b1) g and v = (1 - b2) g^2, so m_hat = g and v_hat = g^2 after the bias
-    # corrections, and the step is lr * g / (|g| + eps): lr itself when eps = 0, for any g != 0
+    # corrections, and the step is lr * g / (|g| + eps): lr itself when eps is negligible (1e-300 beside |g|)
     p = Value(2.0)
-    opt = Adam([p], lr=0.01, eps=0.0)
+    opt = Adam([p], lr=0.01, eps=1e-300)
     p.grad = g
     opt.step()
     assert p.data - 2.0 == pytest.approx(-math.copysign(0.01, g), rel=1e-12)
@@ -171,10 +171,10 @@ def test_adam_first_step_moves_by_lr_hand_derived(g):
 
 
 def test_adam_second_step_hand_derived():
-    # g1 = 1, g2 = -1, b = (0.5, 0.5), eps = 0: m2 = 0.25 - 0.5 = -0.25, v2 = 0.25 + 0.5 = 0.75;
+    # g1 = 1, g2 = -1, b = (0.5, 0.5), eps = 1e-300 (negligible): m2 = 0.25 - 0.5 = -0.25, v2 = 0.25 + 0.5 = 0.75;
     # m_hat = -0.25 / 0.75 = -1/3, v_hat = 0.75 / 0.75 = 1: the second step is +lr/3
     p = Value(0.0)
-    opt = Adam([p], lr=0.3, betas=(0.5, 0.5), eps=0.0)
+    opt = Adam([p], lr=0.3, betas=(0.5, 0.5), eps=1e-300)
     feed(opt, [[1.0], [-1.0]])
     assert p.data == pytest.approx(-0.3 + 0.1, rel=1e-14)
 
@@ -196,7 +196,7 @@ def test_optimizer_state_round_trip_continues_exactly():
 
 
 @pytest.mark.parametrize("kwargs", [dict(lr=0.0), dict(lr=0.1, betas=(0.9, 1.0)), dict(lr=0.1, betas=(-0.1, 0.9)),
-                                    dict(lr=0.1, eps=-1.0), dict(lr=float("nan"))])
+                                    dict(lr=0.1, eps=-1.0), dict(lr=0.1, eps=0.0), dict(lr=float("nan"))])
 def test_adam_bad_hyperparameters_raise_valueerror(kwargs):
     with pytest.raises(ValueError):
         Adam([Value(1.0)], **kwargs)
@@ -204,6 +204,48 @@ def test_adam_bad_hyperparameters_raise_valueerror(kwargs):
         AdamW([Value(1.0)], **kwargs)
     with pytest.raises(ValueError, match="weight decay"):
         AdamW([Value(1.0)], weight_decay=-0.1)
+
+
+def test_adam_eps_zero_is_refused_not_a_zero_division_later():
+    # eps = 0 with a gradient that has been exactly 0 so far would compute 0.0 / 0.0 at the first step
+    with pytest.raises(ValueError, match="eps must be > 0"):
+        Adam([Value(1.0)], eps=0.0)
+    opt = Adam([Value(1.0)])
+    opt.eps = 0.0  # set between steps: refused at the step, before any division
+    with pytest.raises(ValueError, match="eps must be > 0"):
+        opt.step()
+
+
+def test_adam_l1_zeroes_a_never_moved_parameter_in_one_step():
+    # gradient 0 on every step so far: v_hat = 0, so the L1 threshold is lr * l1 / eps = 1e-3 * 0.1 / 1e-8 = 1e4
+    p, q = Value(3.0), Value(3.0)
+    opt = Adam([p, q], lr=1e-3, l1=0.1)
+    p.grad, q.grad = 0.0, 0.5
+    opt.step()
+    assert p.data == 0.0
+    assert q.data == pytest.approx(3.0 - 1e-3 * 0.5 / (0.5 + 1e-8) - 1e-3 * 0.1 / (0.5 + 1e-8), rel=1e-12)
+
+
+def test_state_is_finite_sees_adams_v_overflow():
+    # g = 1e156: (1 - b2) * g * g = 1e309 overflows to inf in v without an exception; every later update is m / inf = 0
+    p = Value(1.0)
+    opt = Adam([p], lr=0.1)
+    assert opt.state_is_finite()
+    p.grad = 1e156
+    opt.step()
+    assert math.isinf(opt.v[0]) and math.isfinite(p.data)
+    assert not opt.state_is_finite()
+    before = p.data
+    p.grad = 1.0
+    opt.step()
+    assert p.data == before  # frozen: what the Trainer must not let happen silently
+    sgd = SGD([Value(1.0)], lr=0.1, momentum=0.9)
+    assert sgd.state_is_finite()  # velocity None before the first step
+    sgd.params[0].grad = 1.0
+    sgd.step()
+    assert sgd.state_is_finite()
+    sgd.velocity[0] = math.inf
+    assert not sgd.state_is_finite()
 
 
 def test_registry_names():
@@ -230,9 +272,9 @@ def test_sgd_l1_step_lands_on_zero_instead_of_crossing_it():
 
 
 def test_adam_l1_threshold_is_scaled_as_its_step():
-    # t = 1, g = 0.2: the Adam step is lr * g / |g| = lr (eps = 0), the threshold lr * l1 / |g|
+    # t = 1, g = 0.2: the Adam step is lr * g / |g| = lr (eps = 1e-300, negligible), the threshold lr * l1 / |g|
     p, q = Value(1.0), Value(0.012)
-    opt = Adam([p, q], lr=0.01, eps=0.0, l1=0.1)
+    opt = Adam([p, q], lr=0.01, eps=1e-300, l1=0.1)
     p.grad = q.grad = 0.2
     opt.step()
     assert p.data == pytest.approx(1.0 - 0.01 - 0.01 * 0.1 / 0.2, rel=1e-14)

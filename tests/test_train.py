@@ -6,15 +6,11 @@ import numpy as np
 import pytest
 
 from micrograd.data import TASKS, make_dataset
+from micrograd.engines import get_engine, scalar_loss_and_grads
 from micrograd.functional import accuracy, data_loss
 from micrograd.lessons.playground import PlaygroundConfig, build_trainer, preset_config
 from micrograd.nn import MLP
-from micrograd.train import (
-    HISTORY_FIELDS,
-    Trainer,
-    get_engine,
-    scalar_loss_and_grads,
-)
+from micrograd.train import HISTORY_FIELDS, Trainer
 
 
 def _small_batch(seed=0, n=6):

@@ -8,7 +8,9 @@ direction is rescaled to the norm of the same block of θ, d_ij ← d_ij / ‖d_
 fully connected layer a filter is one neuron's incoming weights (the paper treats an FC layer as
 a 1×1 convolution). Biases: by default their direction is 0, as the paper's reference code does
 with ``--xignore biasbn`` (github.com/tomgoldstein/loss-landscape, net_plotter.py, used in all its
-example scripts); ``perturb_bias=True`` puts each bias into its neuron's block instead. With that
+example scripts); ``perturb_bias=True`` puts each bias into its neuron's block instead (an option
+of this module only: for 1-D parameters such as biases the reference code, when it does not ignore
+them, sets the direction to d = w itself, not a Gaussian block rescaled with its neuron's weights). With that
 normalisation α = 1 moves every neuron by as much as its weights' own norm, so slices of networks
 with different weight scales compare.
 
@@ -24,10 +26,14 @@ the plane. Li et al. (Sec. 7) show that two random directions in a high-dimensio
 nearly orthogonal to the optimisation path, so that fraction is usually close to 1 here: the
 paper plots trajectories on PCA directions of the path instead (not done here).
 
-Every loss is the numpy forward of `micrograd.functional` (data loss of the training set) plus the
-Trainer's regularization term, so the centre is the Trainer's current training loss.
+Every loss is the numpy forward of `micrograd.functional` on the Trainer's model inputs
+(``trainer.inputs(X_train)``, its features) — the data loss of the training set — plus the
+Trainer's regularization term (L2 rate·Σp² or L1 rate·Σ|p|). So the centre is the Trainer's
+current training data loss (``evaluate()["train_loss"]``) plus that penalty: the two are equal only
+with regularization off.
 """
 
+import hashlib
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -63,7 +69,9 @@ def filter_normalized_direction(layers, rng, perturb_bias=False):
         layers: the current (W, b) per layer (`functional.layer_arrays`).
         rng: a `numpy.random.Generator`.
         perturb_bias: False (default): bias entries are 0 (the reference code's ``--xignore biasbn``);
-            True: each neuron's block is its weights and its bias.
+            True: each neuron's block is its weights and its bias (this module's option, not the
+            reference code's: without ``--xignore biasbn`` it sets a 1-D parameter's direction to
+            d = w, the bias vector itself).
 
     Returns:
         a flat vector in `parameters()` order: per neuron j, a Gaussian block rescaled to the norm
@@ -79,13 +87,20 @@ def filter_normalized_direction(layers, rng, perturb_bias=False):
     return np.concatenate([blk.ravel() for blk in blocks])
 
 
-def training_loss(trainer, vec, shapes):
-    """The Trainer's training loss at parameters `vec`: data loss of the numpy forward on X_train
-    plus the regularization term (L2: rate·Σp², L1: rate·Σ|p|, over every parameter). A float."""
+def training_loss(trainer, vec, shapes, inputs=None):
+    """The Trainer's training loss at parameters `vec`: data loss of the numpy forward on the
+    training set's model inputs plus the regularization term (L2: rate·Σp², L1: rate·Σ|p|, over
+    every parameter). A float.
+
+    Args:
+        trainer: a `micrograd.train.Trainer`; vec, shapes: as `unflatten`.
+        inputs: ``trainer.inputs(trainer.X_train)`` if already computed (the features), else None.
+    """
+    X = trainer.inputs(trainer.X_train) if inputs is None else inputs
     with np.errstate(all="ignore"):
-        scores = functional.forward(unflatten(vec, shapes), trainer.X_train, trainer.activation)
+        scores = functional.forward(unflatten(vec, shapes), X, trainer.activation)
         loss = functional.data_loss(scores, trainer.y_train, trainer.loss)
-    reg, rate = getattr(trainer, "reg", "l2"), getattr(trainer, "rate", trainer.l2)
+    reg, rate = trainer.reg, trainer.rate
     if reg == "l2" and rate:
         loss += rate * float(np.dot(vec, vec))
     elif reg == "l1" and rate:
@@ -121,7 +136,9 @@ class LossSlice:
         centre: the loss at θ (= losses[size // 2, size // 2]).
         theta, d1, d2: the flat parameters and the two directions (P,).
         exact: True for the 2-parameter model, whose slice is the whole landscape.
-        axis_names: ('α along d1', 'β along d2'), or the two parameters' names (exact, or `axes`).
+        parameter_axes: True when d1, d2 are two parameters' own axes (exact, or `axes`), False
+            for two random directions.
+        axis_names: ('α along d1', 'β along d2'), or the two parameters' names (parameter axes).
         axis_values: (x, y) coordinates to draw: alphas and betas, or the two parameters' values
             plus them along parameter axes.
         step: the Trainer's step the slice was taken at.
@@ -135,6 +152,7 @@ class LossSlice:
     d1: np.ndarray
     d2: np.ndarray
     exact: bool
+    parameter_axes: bool
     axis_names: tuple
     axis_values: tuple
     step: int
@@ -145,7 +163,7 @@ class LossSlice:
         if not trajectory.steps:
             return {"steps": [], "coords": np.zeros((0, 2)), "off_plane": np.zeros(0)}
         coords, off = project(trajectory.weights(), self.theta, self.d1, self.d2)
-        if self.axis_names[0] != "α along d1":  # parameter axes: the weights' own values
+        if self.parameter_axes:  # the weights' own values
             coords = coords + np.array([self.theta @ self.d1, self.theta @ self.d2])[None, :]
         return {"steps": list(trajectory.steps), "coords": coords, "off_plane": off}
 
@@ -194,14 +212,16 @@ def loss_slice(trainer, size=21, span=1.0, seed=0, perturb_bias=False, axes=None
         d2 = filter_normalized_direction(layers, rng, perturb_bias)
     offsets = np.linspace(-span, span, size)
     offsets[size // 2] = 0.0  # exactly θ at the centre
-    losses = np.array([[training_loss(trainer, theta + a * d1 + b * d2, shapes) for a in offsets] for b in offsets])
+    X = trainer.inputs(trainer.X_train)
+    losses = np.array([[training_loss(trainer, theta + a * d1 + b * d2, shapes, X) for a in offsets]
+                       for b in offsets])
     if axes is not None:
         names = axes
         values = (theta[picks[0]] + offsets, theta[picks[1]] + offsets)
     else:
         names, values = ("α along d1", "β along d2"), (offsets, offsets.copy())
     return LossSlice(offsets, offsets.copy(), losses, float(losses[size // 2, size // 2]), theta, d1, d2, exact,
-                     names, values, trainer.step_count)
+                     axes is not None, names, values, trainer.step_count)
 
 
 class Trajectory:
@@ -257,11 +277,17 @@ class LandscapeCache:
 
     def get(self, trainer, size=21, span=1.0, seed=0, perturb_bias=False, axes=None):
         """`loss_slice(trainer, size, span, seed, perturb_bias, axes)`, from the cache when the step,
-        the grid, the weights, the loss and the regularization are those of a cached slice."""
+        the grid, the weights, the loss, the regularization, the features and the training data
+        (a hash of X_train's and y_train's bytes) are those of a cached slice."""
         weights = flat_parameters(functional.layer_arrays(trainer.model))
+        data = hashlib.sha256()
+        for arr in (trainer.X_train, trainer.y_train):
+            arr = np.ascontiguousarray(arr)
+            data.update(f"{arr.dtype}{arr.shape}".encode())
+            data.update(arr.tobytes())
         key = (trainer.step_count, size, span, seed, perturb_bias, axes and tuple(axes), trainer.loss,
-               getattr(trainer, "reg", None), getattr(trainer, "rate", trainer.l2), trainer.activation,
-               len(trainer.y_train), weights.tobytes())
+               trainer.reg, trainer.rate, trainer.activation, trainer.features and tuple(trainer.features),
+               data.hexdigest(), weights.tobytes())
         if key in self._store:
             self.hits += 1
             self._store.move_to_end(key)

@@ -11,21 +11,26 @@ layer's output), so the picture is the network the boundary plot draws.
 import numpy as np
 
 from micrograd import functional
+from micrograd.features import check_features, expand
 from micrograd.lessons.microscope import act_name
 
 __all__ = ["warped_plane"]
 
 
-def warped_plane(model, X, y, layer, neurons=(0, 1), lines=11, samples=41, pad=0.5):
+def warped_plane(model, X, y, layer, neurons=(0, 1), lines=11, samples=41, pad=0.5, features=None):
     """Grid lines and data points of the input plane, mapped through the network up to `layer`.
 
     Args:
-        model: an `MLP` on 2 inputs (only its weights are read).
+        model: an `MLP` on 2 inputs, or on the `features` of the plane's points (only its
+            weights are read).
         X: data points (n, 2) (the grid covers their range plus `pad`); y: their labels (n,).
         layer: a hidden layer, 0-based (0 .. len(model.layers) - 2).
         neurons: two different neurons (0-based) of that layer: the picture's x and y axes.
         lines: grid lines per direction (>= 2); samples: points along each line (>= 2).
         pad: margin around the data, in input units.
+        features: the Trainer's `features` (``trainer.features``): the model sees
+            ``micrograd.features.expand(points, features)`` of every grid and data point; None: the
+            points themselves.
 
     Returns:
         dict with 'lines': list of arrays (samples, 2), the `lines` vertical input lines
@@ -35,11 +40,14 @@ def warped_plane(model, X, y, layer, neurons=(0, 1), lines=11, samples=41, pad=0
         'axis_names': the two activations' names ('a1[1]', 'a1[2]'); 'layer', 'neurons'.
 
     Raises:
-        ValueError: for a model that does not take 2 inputs, a layer that is not hidden, neurons
+        ValueError: for a model that does not take 2 inputs (or one per feature), a layer that is not hidden, neurons
         that are equal or out of range, or too few lines or samples.
     """
-    if model.nin != 2:
-        raise ValueError(f"the plane view needs a model on 2 inputs, this one takes {model.nin}")
+    features = None if features is None else check_features(features)
+    want = 2 if features is None else len(features)
+    if model.nin != want:
+        raise ValueError(f"the plane view needs a model on {want} inputs (the points' "
+                         f"{'coordinates' if features is None else 'features'}), this one takes {model.nin}")
     hidden = len(model.layers) - 1
     if not (isinstance(layer, (int, np.integer)) and 0 <= layer < hidden):
         raise ValueError(f"layer must be a hidden layer, 0..{hidden - 1}" if hidden else
@@ -61,6 +69,8 @@ def warped_plane(model, X, y, layer, neurons=(0, 1), lines=11, samples=41, pad=0
         inputs.append(np.column_stack([lo[0] + t * (hi[0] - lo[0]), np.full(samples, c)]))
     layers = functional.layer_arrays(model)
     every = np.vstack([*inputs, X])
+    if features is not None:
+        every = expand(every, features)
     with np.errstate(all="ignore"):
         _scores, outs = functional.forward(layers, every, model.activation, keep=True)
     A = outs[layer][:, [j1, j2]]

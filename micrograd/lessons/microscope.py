@@ -4,16 +4,18 @@ pass through the current network, as a graph of `Value` nodes drawn with the gra
 The playground's `MLP` builds each neuron's pre-activation as one fused node (`Value.weighted_sum`);
 here every neuron is built op by op, as students write it: each weight times its input (a ``*``
 node), the running sum ``b + w1·x1 + w2·x2 + ...`` (``+`` nodes, in the fused node's order, so the
-numbers are the same floats), the activation, the output score, then the example's loss through
-`micrograd.losses` (the Trainer's own formula, as the mean over a batch of one). ``backward()`` on
+numbers are the same floats), the activation, the output score (or a multiclass model's K logits),
+then the example's loss through `micrograd.losses` (the Trainer's own formula, as the mean over a
+batch of one; the graph labels that mean's ``(0 + ℓ) * 1`` nodes Σℓ and ℓ, see `_example_loss`). ``backward()`` on
 that loss gives every node's gradient. The graph is built from copies of the weights: the model
 and its ``.grad`` are never touched, so the microscope can follow a running Trainer.
 
 Networks of more than `FOLD_ABOVE` ops are drawn folded: one box per neuron showing its activation
 a and pre-activation z with their data and grad. A folded box is a real node of a neuron-level
-graph: its children are the previous layer's boxes and its local derivatives the Jacobian entries
-∂a_j/∂a_i = f′(z_j)·w_ji, so ``backward()`` through the folded graph computes the same gradients
-(the tests compare them with the op-by-op graph's). Any neuron can be unfolded inside it.
+graph (`Value.from_local_grads`): its children are the previous layer's boxes and its local
+derivatives the Jacobian entries ∂a_j/∂a_i = f′(z_j)·w_ji, so ``backward()`` through the folded
+graph computes the same gradients (the tests compare them with the op-by-op graph's). Any neuron
+can be unfolded inside it.
 
 Names (1-based, as written on the board): inputs x1, x2; in layer l, neuron j: weight
 w{l}[j,i] from input i, bias b{l}[j], pre-activation z{l}[j], activation a{l}[j]. Data keys are
@@ -29,7 +31,7 @@ from micrograd import functional
 from micrograd.engine import Value
 from micrograd.graph import LIGHT, fmt_number, value_graph
 from micrograd.lessons.notation import node_names
-from micrograd.losses import LOSSES
+from micrograd.losses import LOSSES, check_loss, mse_loss
 from micrograd.nn import ACTIVATIONS
 
 __all__ = ["FOLD_ABOVE", "Microscope", "NeuronNodes", "input_name", "weight_name", "bias_name", "pre_name",
@@ -137,11 +139,9 @@ def _neuron_box(k, j, w_row, b, prev, f, activation):
         acc += float(w) * a.data
     act = f(Value(acc)) if f is not None else None
     a_data, slope = (act.data, act.local_grads[0]) if act is not None else (acc, 1.0)
-    box = Value(a_data, label=act_name(k, j) if f is not None else pre_name(k, j))
-    # an n-ary node, as `Value.weighted_sum` makes: children and local derivatives in two tuples
-    box._a = tuple(prev)
-    box._da = tuple(slope * float(w) for w in w_row)
-    box._op = f"{activation}(Σwx+b)" if f is not None else "Σwx+b"
+    box = Value.from_local_grads(a_data, prev, [slope * float(w) for w in w_row],
+                                 op=f"{activation}(Σwx+b)" if f is not None else "Σwx+b",
+                                 label=act_name(k, j) if f is not None else pre_name(k, j))
     return NeuronNodes((k, j), True, box, None, acc, slope)
 
 
@@ -150,13 +150,30 @@ class _Built:
     root: Value
     inputs: list
     neurons: dict
-    score: Value
+    outputs: list
     example_loss: Value
 
 
-def _build(x, y, layers, activation, loss, unfold):
+def _example_loss(root):
+    """The example's own loss ℓ inside the batch-of-one mean L that `micrograd.losses` returns.
+
+    The losses there build the mean as ``sum(losses) * (1/n)``, i.e. ``(0 + ℓ) * 1.0`` for n = 1;
+    this finds ℓ in that shape only (checked: a 0 leaf, a factor 1 and ℓ's value equal to L's),
+    and is the root L itself for any other shape (still the right number: L = ℓ for one example).
+    """
+    if root.op == "*" and root.children[0].op == "+":
+        total, factor = root.children
+        zero, ell = total.children
+        if (not zero.children and zero.data == 0.0 and not factor.children and factor.data == 1.0
+                and ell.data == root.data):
+            return total, ell
+    return None, root
+
+
+def _build(x, y, layers, activation, loss, unfold, regression=False):
     """The graph of one example: inputs, every neuron (op by op where ``unfold(key)``, else one
-    box), the score and the loss. Returns a `_Built` (no backward yet)."""
+    box), the outputs (one score, or K logits for 'ce') and the loss. Returns a `_Built` (no
+    backward yet)."""
     prev = inputs = [Value(float(v), label=input_name(i)) for i, v in enumerate(x)]
     neurons = {}
     for k, (W, b) in enumerate(layers):
@@ -168,50 +185,63 @@ def _build(x, y, layers, activation, loss, unfold):
             neurons[(k, j)] = nn_
             outs.append(nn_.out)
         prev = outs
-    score = prev[0]
-    root = LOSSES[loss]([score], [y])  # the Trainer's formula: the mean over a batch of one
+    # the Trainer's formula, the mean over a batch of one (scalar_loss_and_grads' call)
+    if regression:
+        root = mse_loss(prev, [y], regression=True)
+    else:
+        root = LOSSES[loss]([prev] if loss == "ce" else prev, [int(y) if loss == "ce" else y])
     root.label = "L"
-    ell = root
-    if root.op == "*" and root.children[0].op == "+":  # sum([ℓ]) * (1/1) = (0 + ℓ) * 1
-        total = root.children[0]
-        ell = total.children[1]
+    total, ell = _example_loss(root)
+    if total is not None:
         total.label, ell.label = "Σℓ", ell.label or "ℓ"
-    return _Built(root, inputs, neurons, score, ell)
+    return _Built(root, inputs, neurons, list(prev), ell)
 
 
 class Microscope:
     """One training example through the current network, op by op, with every node's gradient.
 
+    Every task of the `Trainer`: binary classification (one output, a score s, labels -1/+1,
+    hinge/mse/bce), regression (one linear output, a real target, ``mse`` with
+    ``regression=True``) and multiclass classification (K >= 2 outputs, the K logits, a class
+    index 0..K-1, softmax cross-entropy 'ce'); `micrograd.losses.check_loss` says which fit.
+
     Args:
-        model: an `MLP` with one output (only its weights are read).
-        x: the example's inputs, a sequence of ``model.nin`` numbers; y: its label in {-1, +1}.
-        loss: 'hinge', 'mse' or 'bce' (`micrograd.losses.LOSSES`).
+        model: an `MLP` with one output, or K >= 2 outputs for 'ce' (only its weights are read).
+        x: the example's model inputs, a sequence of ``model.nin`` numbers (a Trainer's features of
+            the point, ``trainer.inputs(X)``); y: its label in {-1, +1}, real target (regression)
+            or class index (multiclass).
+        loss: 'hinge', 'mse', 'bce' or 'ce' (`micrograd.losses.LOSSES`).
         index: the example's index in the training set (kept for the page), or None.
         l2: the L2 rate; the example's graph holds its data loss only (the L2 term adds the same
             2·l2·w to every example's gradient; `l2_grad` gives it).
+        regression: y is a real target: the loss is ``mse_loss(..., regression=True)`` (loss 'mse' only).
 
     Attributes:
         root (Value): the example's loss L (its data loss ℓ as a batch of one), after backward;
-        score (Value); inputs (list of Value); neurons: {(layer, neuron): `NeuronNodes`};
-        ops (int): op nodes in the op-by-op graph; folded_default (bool): ops > `FOLD_ABOVE`.
+        outputs (list of Value): the output layer's nodes, the score or the K logits; score
+        (Value): the one output, or None for a K-output model (see `outputs`); inputs (list of
+        Value); neurons: {(layer, neuron): `NeuronNodes`}; ops (int): op nodes in the op-by-op
+        graph; folded_default (bool): ops > `FOLD_ABOVE`.
 
     Raises:
-        ValueError: for a wrong number of inputs, an unknown loss, or a label the loss rejects.
+        ValueError: for a wrong number of inputs, an unknown loss, a loss that does not fit the
+        model's outputs or the task (`check_loss`), or a label the loss rejects.
     """
 
-    def __init__(self, model, x, y, loss="hinge", index=None, l2=0.0):
-        if loss not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
+    def __init__(self, model, x, y, loss="hinge", index=None, l2=0.0, regression=False):
+        check_loss(loss, len(model.layers[-1].neurons), regression)
         x = [float(v) for v in np.asarray(x, dtype=np.float64).ravel()]
         if len(x) != model.nin:
             raise ValueError(f"the model takes {model.nin} inputs, got {len(x)}")
         self.layers = functional.layer_arrays(model)
         self.activation, self.loss_name, self.index, self.l2 = model.activation, loss, index, l2
+        self.regression = bool(regression)
         self.x, self.y = x, float(y)
-        built = _build(x, self.y, self.layers, self.activation, loss, lambda key: True)
+        built = _build(x, self.y, self.layers, self.activation, loss, lambda key: True, self.regression)
         built.root.backward()
         self._built = built
-        self.root, self.score, self.inputs, self.neurons = built.root, built.score, built.inputs, built.neurons
+        self.root, self.outputs, self.inputs, self.neurons = built.root, built.outputs, built.inputs, built.neurons
+        self.score = self.outputs[0] if len(self.outputs) == 1 else None
         self.names = node_names(self.root)
         self.ops = sum(1 for v in self.root.topo_order() if v.children)
         self.folded_default = self.ops > FOLD_ABOVE
@@ -220,7 +250,9 @@ class Microscope:
     @classmethod
     def for_trainer(cls, trainer, index):
         """The microscope of training example `index` (0-based, into ``trainer.X_train``) at the
-        trainer's current weights, loss and L2 rate.
+        trainer's current weights, loss and L2 rate, for any task: the model sees the point's
+        features (``trainer.inputs``), a regression run's target is real (mse with
+        ``regression=True``) and a multiclass run's K logits feed 'ce'.
 
         Raises:
             IndexError: if index is not in 0..n_train-1.
@@ -228,8 +260,9 @@ class Microscope:
         n = trainer.n_train
         if not (isinstance(index, (int, np.integer)) and 0 <= index < n):
             raise IndexError(f"training example {index!r} does not exist: choose 0..{n - 1}")
-        return cls(trainer.model, trainer.X_train[index], trainer.y_train[index], loss=trainer.loss,
-                   index=int(index), l2=trainer.l2)
+        x = trainer.inputs(trainer.X_train[index:index + 1])[0]
+        return cls(trainer.model, x, trainer.y_train[index], loss=trainer.loss, index=int(index), l2=trainer.l2,
+                   regression=trainer.task == "regression")
 
     @property
     def loss(self):
@@ -271,7 +304,8 @@ class Microscope:
         if keys not in self._views:
             if len(self._views) >= 8:
                 self._views.clear()
-            built = _build(self.x, self.y, self.layers, self.activation, self.loss_name, keys.__contains__)
+            built = _build(self.x, self.y, self.layers, self.activation, self.loss_name, keys.__contains__,
+                           self.regression)
             built.root.backward()
             built.names = node_names(built.root)
             self._views[keys] = built

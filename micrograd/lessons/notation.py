@@ -18,6 +18,7 @@ from typing import Callable
 from micrograd.graph import fmt_number
 
 __all__ = [
+    "LossNotation", "LOSS_NOTATION",
     "OpNotation", "OPS", "notation_of", "node_names", "op_text", "op_expression", "is_atom", "paren",
     "tex_name", "tex_paren", "tex_number", "derivative", "local_formula", "local_equation",
 ]
@@ -153,6 +154,31 @@ def _power_by_constant(pos, n):
         return f"2·{paren(n.a)}", rf"2\,{tex_paren(n.a)}"
     k1 = fmt_number(k - 1).replace("−", "-")
     return f"{ks}·{paren(n.a)}^{k1}", rf"{ks}\,{tex_paren(n.a)}^{{{k1}}}"
+
+
+@dataclass(frozen=True)
+class LossNotation:
+    """How the lessons write one loss of `micrograd.losses.LOSSES`.
+
+    Attributes:
+        label: the loss's name, as widgets and captions show it ('mean squared error').
+        example: the loss ℓ of ONE example as text, with score s and label y (for 'ce': logits
+            z_1..z_K and class y); the loss of a batch is the mean of ℓ (`micrograd.losses`).
+    """
+
+    label: str
+    example: str
+
+
+#: the display facts of every loss of `micrograd.losses.LOSSES`, by its name (the formulas are
+#: those `micrograd.losses` builds: hinge (1 + −y·s).relu(), (s − y)², softplus(−y·s), and
+#: log-sum-exp minus the true class's logit)
+LOSS_NOTATION = {
+    "hinge": LossNotation("hinge (max-margin)", "max(0, 1 − y·s)"),
+    "mse": LossNotation("mean squared error", "(s − y)²"),
+    "bce": LossNotation("binary cross-entropy", "log(1 + e^(−y·s))"),
+    "ce": LossNotation("softmax cross-entropy", "log Σₖ e^(z_k) − z_y"),
+}
 
 
 #: the display facts of every op of `micrograd.engine.Value`, by its op name

@@ -9,25 +9,27 @@ before and after for the weights that move most, and the loss before and after t
 
 Nothing is estimated and the Trainer is not disturbed: the step itself is run by
 ``Trainer.step()`` on a deep copy of the trainer (so it is the step the Trainer would take, with
-its batch order, optimizer, regularization and divergence guard), and the loss after is the
-Trainer's own loss of the same batch at the new weights (one more step on a second copy, whose
-loss is taken before its update). `SlowMotion.apply` then takes the same step on the real Trainer.
-The chosen example's numbers come from `micrograd.lessons.microscope`.
+its batch order, optimizer, regularization and divergence guard), its batch is
+``Trainer.next_batch_indices()``, and the loss after is the Trainer's own loss of the same batch
+at the new weights (one more full-batch step on a second copy whose training set is that batch,
+its loss taken before its update). `SlowMotion.apply` then takes the same step on the real
+Trainer. The chosen example's numbers come from `micrograd.lessons.microscope`.
+
+Every task of the Trainer: binary classification (a score s, labels ±1), regression (a score s,
+a real target y, squared error) and multiclass classification (K logits z_k, a class y, softmax
+cross-entropy); every optimizer (SGD with or without momentum, Adam, AdamW) and regularizer.
 """
 
 import copy
+import math
 from dataclasses import dataclass
-
-import numpy as np
 
 from micrograd.graph import fmt_number
 from micrograd.lessons.microscope import Microscope, act_name, bias_name, input_name, pre_name, weight_name
+from micrograd.lessons.notation import LOSS_NOTATION
+from micrograd.optim import SGD, Adam, AdamW
 
-__all__ = ["Stage", "SlowMotion", "slow_motion", "LOSS_FORMULAS"]
-
-#: each loss of one example with score s and label y, as the captions write it (micrograd.losses)
-LOSS_FORMULAS = {"hinge": "max(0, 1 − y·s)", "mse": "(s − y)²", "bce": "log(1 + e^(−y·s))"}
-_LOSS_NAMES = {"hinge": "hinge loss", "mse": "squared error", "bce": "binary cross-entropy"}
+__all__ = ["Stage", "SlowMotion", "slow_motion", "l1_thresholds"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,9 @@ class Stage:
             backward stages grad_z, grad_a), 'edges' (list of dicts layer, source, target, name,
             local, upstream, grad (the example's ∂ℓ/∂w), batch_grad (∂L/∂w of the step), share
             (the example's part of batch_grad)), 'weights' (update: name, layer, neuron, source
-            (None for a bias), before, grad, after) and 'loss' (dict), as each stage has them; and
+            (None for a bias), before, grad, after) and 'loss' (dict: the loss stage's score, or a
+            multiclass run's logits, label, example_loss, batch_loss, batch_size; the result stage's
+            before, after), as each stage has them; and
             'graph': keyword arguments for ``microscope.graph(**...)`` that light up the same neurons
             ('highlight'; a backward stage also labels their edges local × upstream, 'labelled').
     """
@@ -65,62 +69,79 @@ def _param_keys(model):
             for i in [*range(len(n.w)), None]]
 
 
-def _batch_indices(trainer, Xb, yb):
-    """The training-set index of each batch row (rows are copies of X_train's rows)."""
-    where = {}
-    for n, (row, lab) in enumerate(zip(trainer.X_train.tolist(), trainer.y_train.tolist())):
-        where.setdefault((tuple(row), lab), []).append(n)
-    used, out = {}, []
-    for row, lab in zip(np.asarray(Xb).tolist(), np.asarray(yb).tolist()):
-        key = (tuple(row), lab)
-        k = used.get(key, 0)
-        out.append(where[key][k % len(where[key])])
-        used[key] = k + 1
-    return out
-
-
-def _run_step(trainer, batch=None):
-    """A deep copy of `trainer` after one `step()`: (copy, applied, (Xb, yb) its batch).
-    With `batch`, the copy steps on that batch instead of its next one."""
+def _run_step(trainer):
+    """A deep copy of `trainer` after one `step()`: (copy, applied, the step's training indices)."""
+    batch = [int(n) for n in trainer.next_batch_indices()]
     shadow = copy.deepcopy(trainer)
-    draw = shadow._next_batch
-    seen = []
-
-    def spy():  # the copy's own batch order, recorded (the real trainer's is untouched)
-        seen.append(batch if batch is not None else draw())
-        return seen[-1]
-
-    shadow._next_batch = spy
     applied = shadow.step()
-    del shadow._next_batch
-    return shadow, applied, seen[0]
+    return shadow, applied, batch
+
+
+def _loss_of_batch(trainer, batch):
+    """The Trainer's own step loss (data loss + regularization term, before its update) of the
+    training examples `batch` at its current weights: one full-batch ``step()`` of a deep copy
+    whose training set is those examples (`Trainer.last_loss`)."""
+    probe = copy.deepcopy(trainer)
+    probe.X_train, probe.y_train, probe.batch_size = trainer.X_train[batch], trainer.y_train[batch], 0
+    probe.step()
+    return probe.last_loss
+
+
+def l1_thresholds(optimizer, rate):
+    """How far L1's proximal step moved each parameter toward 0 in the optimizer's last step
+    (`micrograd.optim`): lr·α for SGD (with or without momentum), and lr·α/(√v̂ + ε) per parameter
+    for Adam and AdamW, with v̂ = v/(1 − β₂ᵗ) the bias-corrected second moment after that step.
+
+    Args:
+        optimizer: a `micrograd.optim` optimizer that has taken at least one step; rate: α >= 0.
+
+    Returns:
+        a list of floats, one per parameter, in ``optimizer.params`` order.
+    """
+    if not isinstance(optimizer, Adam):
+        return [optimizer.lr * rate] * len(optimizer.params)
+    c2 = 1.0 - optimizer.betas[1] ** optimizer.t
+    return [optimizer.lr * rate / (math.sqrt(v / c2) + optimizer.eps) for v in optimizer.v]
 
 
 def _update_rule(trainer, shadow):
     """The update as the caption writes it, and whether it is plain w − lr·g."""
-    name = type(shadow.optimizer).__name__
+    opt = shadow.optimizer
+    name = type(opt).__name__
     lr = _f(trainer.lr)
-    if name == "SGD" and not trainer.momentum:
+    if isinstance(opt, SGD) and not trainer.momentum:
         rule, plain = f"w ← w − lr·∂L/∂w with learning rate lr = {lr}", True
-    elif name == "SGD":
+    elif isinstance(opt, SGD):
         rule, plain = (f"SGD with momentum μ = {_f(trainer.momentum)}: the velocity v ← μ·v + ∂L/∂w, then "
                        f"w ← w − lr·v with lr = {lr}"), False
     else:
-        rule, plain = (f"{name}: w ← w − lr·m̂/(√v̂ + ε) with lr = {lr} (m̂, v̂: running means of ∂L/∂w and "
-                       "its square)"), False
-    if getattr(trainer, "reg", None) == "l1" and getattr(trainer, "rate", 0):
-        rule += f", then L1's proximal step moves each weight lr·α = {_f(trainer.lr * trainer.rate)} toward 0"
+        adam = (f"w ← w − lr·m̂/(√v̂ + ε) with lr = {lr} (m̂, v̂: bias-corrected running means of ∂L/∂w and "
+                "its square)")
+        if isinstance(opt, AdamW) and opt.weight_decay:
+            rule = (f"{name}: first the decoupled weight decay w ← w − lr·λ·w (λ = {_f(opt.weight_decay)}, so "
+                    f"every weight shrinks by lr·λ = {_f(trainer.lr * opt.weight_decay)} of itself), then {adam}")
+        else:
+            rule = f"{name}: {adam}"
+        plain = False
+    if trainer.reg == "l1" and trainer.rate:
+        ts = l1_thresholds(opt, trainer.rate)
+        if isinstance(opt, Adam):
+            lo, hi = min(ts), max(ts)
+            span = f"{_f(lo)}" if lo == hi else f"from {_f(lo)} to {_f(hi)}"
+            rule += (f", then L1's proximal step moves each weight toward 0 (stopping at 0) by its own threshold "
+                     f"lr·α/(√v̂ + ε), α = {_f(trainer.rate)}: here {span}")
+        else:
+            rule += f", then L1's proximal step moves each weight lr·α = {_f(ts[0])} toward 0 (stopping at 0)"
         plain = False
     return rule, plain
 
 
 def _reg_text(trainer):
     """' plus the L2 term α·Σw²' (or L1's), or ''."""
-    reg, rate = getattr(trainer, "reg", "l2" if trainer.l2 else "none"), getattr(trainer, "rate", trainer.l2)
-    if reg == "l2" and rate:
-        return f" plus the L2 term α·Σw² (α = {_f(rate)})"
-    if reg == "l1" and rate:
-        return f" plus the L1 term α·Σ|w| (α = {_f(rate)})"
+    if trainer.reg == "l2" and trainer.rate:
+        return f" plus the L2 term α·Σw² (α = {_f(trainer.rate)})"
+    if trainer.reg == "l1" and trainer.rate:
+        return f" plus the L1 term α·Σ|w| (α = {_f(trainer.rate)})"
     return ""
 
 
@@ -164,7 +185,8 @@ def slow_motion(trainer, example=None, top=5):
     """Stage the trainer's next training step without changing the trainer.
 
     Args:
-        trainer: a `micrograd.train.Trainer` (scalar or tensor engine, any optimizer).
+        trainer: a `micrograd.train.Trainer`: any task (binary, regression, multiclass), features,
+            engine (scalar or tensor), optimizer (SGD, momentum, Adam, AdamW) and regularizer.
         example: the training index to follow (0-based); None: the first example of the batch.
         top: how many edges and weights the captions quote (>= 1).
 
@@ -177,19 +199,20 @@ def slow_motion(trainer, example=None, top=5):
     """
     if top < 1:
         raise ValueError(f"top must be >= 1, got {top!r}")
-    shadow, applied, (Xb, yb) = _run_step(trainer)
-    batch = _batch_indices(trainer, Xb, yb)
+    shadow, applied, batch = _run_step(trainer)
     example = batch[0] if example is None else example
     scope = Microscope.for_trainer(trainer, example)  # raises IndexError for a bad index
     params = shadow.model.parameters()
     grads, after = [p.grad for p in params], [p.data for p in params]
     before = [p.data for p in trainer.model.parameters()]
     loss_before = shadow.last_loss
-    loss_after = _run_step(shadow, (Xb, yb))[0].last_loss if applied else loss_before
+    loss_after = _loss_of_batch(shadow, batch) if applied else loss_before
     keys = _param_keys(trainer.model)
     index_of = {key: n for n, key in enumerate(keys)}
     B, copies = len(batch), batch.count(example)
     L = len(scope.layers)
+    K = len(scope.outputs)  # 1 score, or K logits (multiclass)
+    outs = [(L - 1, j) for j in range(K)]
     stages = []
 
     def add(kind, layer, title, caption, highlight):
@@ -205,29 +228,41 @@ def slow_motion(trainer, example=None, top=5):
             what = (f"each neuron adds its bias to its weighted inputs, z = b + Σ w·x, then applies {act}: "
                     f"a = {act}(z)")
             shown = "; ".join(f"{r['name']} = {act}({_f(r['z'])}) = {_f(r['a'])}" for r in rows[:top])
-        else:
+        elif K == 1:
             what = "the output neuron is linear: its pre-activation z = b + Σ w·a is the score s"
             shown = f"s = {pre_name(k, 0)} = {_f(rows[0]['z'])}"
+        else:
+            what = (f"the {K} output neurons are linear: their pre-activations z = b + Σ w·a are the logits, "
+                    "one per class")
+            shown = "; ".join(f"logit {r['neuron']} = {r['name']} = {_f(r['z'])}" for r in rows[:top])
         more = f" (and {len(rows) - top} more)" if len(rows) > top else ""
         add("forward", k, f"Forward: layer {k + 1} of {L}",
             f"Forward pass, layer {k + 1} ({'hidden' if hidden else 'output'}): {what}. "
             f"For example #{example}: {shown}{more}.",
             {"neurons": rows, "graph": {"highlight": [(k, r["neuron"]) for r in rows]}})
 
-    s, y, ell = scope.score.data, scope.y, scope.loss
+    y, ell, facts = scope.y, scope.loss, LOSS_NOTATION[scope.loss_name]
+    if K > 1:
+        logits = [v.data for v in scope.outputs]
+        has = f"logits z = ({', '.join(_f(z) for z in logits)}) and class y = {int(y)}"
+        what = {"logits": logits, "label": int(y)}
+    else:
+        has = (f"score s = {_f(scope.score.data)} and "
+               + (f"target y = {_f(y)}" if scope.regression else f"label y = {y:+g}"))
+        what = {"score": scope.score.data, "label": y}
     add("loss", None, "Loss",
-        f"Loss: example #{example} has score s = {_f(s)} and label y = {y:+g}, so its {_LOSS_NAMES[scope.loss_name]} "
-        f"is ℓ = {LOSS_FORMULAS[scope.loss_name]} = {_f(ell)}. The step's loss is the mean of ℓ over the batch "
+        f"Loss: example #{example} has {has}, so its loss ({facts.label}, one example) is ℓ = {facts.example} = "
+        f"{_f(ell)}. The step's loss is the mean of ℓ over the batch "
         f"of {B} example{'s' if B != 1 else ''}{_reg_text(trainer)}: L = {_f(loss_before)}.",
-        {"loss": {"score": s, "label": y, "example_loss": ell, "batch_loss": loss_before, "batch_size": B},
-         "graph": {"highlight": [(L - 1, 0)]}})
+        {"loss": {**what, "example_loss": ell, "batch_loss": loss_before, "batch_size": B},
+         "graph": {"highlight": outs}})
 
     if B == trainer.n_train:
         mean = f"The step uses the whole training set: ∂L/∂w is the mean of ∂ℓ/∂w over its {B} examples"
     else:
         mean = f"This is a mini-batch of {B} examples: ∂L/∂w is the mean of ∂ℓ/∂w over the batch"
-    if _reg_text(trainer):
-        mean += " (plus the regularization term's gradient)"
+    if trainer.reg == "l2" and trainer.rate:  # L1 is the optimizer's proximal step, not in the gradient
+        mean += " (plus the L2 term's gradient 2·α·w)"
     if copies:
         mean += f", so example #{example}'s share is {copies}/{B} of its own ∂ℓ/∂w"
     else:
@@ -250,8 +285,13 @@ def slow_motion(trainer, example=None, top=5):
         ranked = sorted(edges, key=lambda e: -abs(e["grad"]))[:top]
         shown = "; ".join(f"∂ℓ/∂{e['name']} = {_f(e['local'])} × {_f(e['upstream'])} = {_f(e['grad'])}"
                           for e in ranked)
-        head = (f"the gradient reaching the score is ∂ℓ/∂s = {_f(rows[0]['grad_z'])}. " if k == L - 1 else
-                f"each neuron's ∂ℓ/∂a arrives from layer {k + 2}, and ∂ℓ/∂z = f′(z)·∂ℓ/∂a. ")
+        if k < L - 1:
+            head = f"each neuron's ∂ℓ/∂a arrives from layer {k + 2}, and ∂ℓ/∂z = f′(z)·∂ℓ/∂a. "
+        elif K == 1:
+            head = f"the gradient reaching the score is ∂ℓ/∂s = {_f(rows[0]['grad_z'])}. "
+        else:
+            head = ("the gradient reaching each logit is ∂ℓ/∂z_k = softmax(z)_k − [k = y]: "
+                    + "; ".join(f"∂ℓ/∂{r['name']} = {_f(r['grad_z'])}" for r in rows[:top]) + ". ")
         e0 = ranked[0]
         add("backward", k, f"Backward: layer {k + 1}",
             f"Backward pass, layer {k + 1}: {head}Each weight's gradient is its local derivative (the input it "

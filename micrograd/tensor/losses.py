@@ -3,12 +3,15 @@
 A data loss's value is `micrograd.functional`'s (``LOSSES[name](scores, y)``, the one numpy
 definition) and its gradient with respect to the scores is computed at forward time and saved
 on the node, so its backward is one multiply. `l2_penalty` is alpha * sum of p^2 over the
-parameters, also one node, and `l1_penalty` alpha * sum of |p|.
+parameters, also one node, and `l1_penalty` alpha * sum of |p| (the Tensor engine's L1 term,
+as `micrograd.losses.l1_penalty` is the scalar one's; the `Trainer` applies L1 as the optimizer's
+proximal step in both engines instead, and reports its value with `micrograd.losses.l1_value`).
 """
 
 import numpy as np
 
 from micrograd import functional
+from micrograd.losses import check_finite_targets
 from micrograd.tensor.engine import Tensor, _node
 from micrograd.tensor.ops import Op
 
@@ -31,8 +34,7 @@ def _loss_inputs(scores, ys, regression=False):
     if s.shape[0] == 0:
         raise ValueError("a loss needs at least one example")
     if regression:
-        if not np.all(np.isfinite(y)):
-            raise ValueError("regression targets must be finite real numbers")
+        check_finite_targets(y.tolist())
     elif not np.all((y == 1) | (y == -1)):
         raise ValueError("labels must be -1 or +1 (convert 0/1 labels with y * 2 - 1)")
     return s, y
@@ -47,18 +49,30 @@ class DataLoss(Op):
 
 
 class Hinge(DataLoss):
+    """The op of `hinge_loss`'s node: backward multiplies the upstream gradient by the saved
+    d(loss)/d(score_i) = -y_i [1 - y_i score_i > 0] / n."""
+
     name = "hinge"
 
 
 class MSE(DataLoss):
+    """The op of `mse_loss`'s node: backward multiplies the upstream gradient by the saved
+    d(loss)/d(score_i) = 2 (score_i - y_i) / n."""
+
     name = "mse"
 
 
 class BCE(DataLoss):
+    """The op of `bce_with_logits_loss`'s node: backward multiplies the upstream gradient by the
+    saved d(loss)/d(z_i) = -y_i sigmoid(-y_i z_i) / n."""
+
     name = "bce"
 
 
 class CrossEntropy(DataLoss):
+    """The op of `cross_entropy_loss`'s node: backward multiplies the upstream gradient by the
+    saved d(loss)/d(Z) = (softmax(Z) - onehot(y)) / n, an (n, K) array."""
+
     name = "ce"
 
 

@@ -167,7 +167,7 @@ class TensorMLP:
 def loss_and_grads(model, X, y, loss="hinge", l2=0.0, regression=False):
     """A scalar MLP's full-batch loss and gradients, computed through the Tensor engine.
 
-    The same semantics as the scalar path (``micrograd.train.scalar_loss_and_grads``):
+    The same semantics as the scalar path (``micrograd.engines.scalar_loss_and_grads``):
     total = mean loss over the batch (`loss` as in `micrograd.losses`) + l2 * sum(p^2).
 
     Args:
