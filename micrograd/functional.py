@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "activation", "sigmoid", "relu", "LOSSES", "data_loss", "accuracy", "log_softmax",
+__all__ = ["ACTIVATIONS", "activation", "sigmoid", "relu", "LOSSES", "data_loss", "accuracy", "log_softmax", "penalty",
            "softmax", "cross_entropy", "multiclass_accuracy", "r2_score", "layer_arrays", "forward"]
 
 
@@ -200,6 +200,27 @@ def multiclass_accuracy(logits, labels):
 #: name -> mean data loss of raw scores s (n,) against labels t (n,) in {-1, +1} ('mse' also real
 #: targets), or for 'ce' of logits (n, K) against class indices
 LOSSES = {"hinge": _hinge, "mse": _mse, "bce": _bce, "ce": cross_entropy}
+
+
+def penalty(weights, reg, rate):
+    """The regularization term of flat weights: rate * sum(w^2) for 'l2' (as `micrograd.losses.l2_penalty`),
+    rate * sum(|w|) for 'l1' (as `micrograd.losses.l1_value`), 0.0 for 'none' or rate 0.
+
+    Args:
+        weights: float array of every parameter (any shape). reg: 'none', 'l1' or 'l2'. rate: >= 0.
+
+    Returns:
+        float.
+
+    Raises:
+        ValueError: for another `reg`.
+    """
+    w = np.asarray(weights, dtype=np.float64).ravel()
+    if reg not in ("none", "l1", "l2"):
+        raise ValueError(f"unknown regularization {reg!r}: choose 'none', 'l1' or 'l2'")
+    if not rate or reg == "none":
+        return 0.0
+    return rate * float(np.dot(w, w) if reg == "l2" else np.sum(np.abs(w)))
 
 
 def r2_score(y_true, y_pred):

@@ -95,9 +95,19 @@ class SGD(Optimizer):
                 vel[i] = g
             p.data -= lr * g
         if self.l1:
-            t = lr * self.l1
-            for p in self.params:
+            for p, t in zip(self.params, self.l1_thresholds()):
                 p.data = soft_threshold(p.data, t)
+
+    def l1_thresholds(self, l1=None):
+        """How far the L1 proximal step moves each parameter toward 0: lr * l1 for every one (ISTA).
+
+        Args:
+            l1: the L1 rate (default: the optimizer's own `l1`).
+
+        Returns:
+            a list of floats >= 0, one per parameter, in `params` order.
+        """
+        return [self.lr * (self.l1 if l1 is None else l1)] * len(self.params)
 
     def state_dict(self):
         """The optimizer's state: ``{"velocity": [v or None per parameter]}`` (a copy)."""
@@ -184,10 +194,24 @@ class Adam(Optimizer):
             g = p.grad
             m[i] = b1 * m[i] + (1.0 - b1) * g
             v[i] = b2 * v[i] + (1.0 - b2) * g * g
-            denom = math.sqrt(v[i] / c2) + eps
-            p.data -= lr * (m[i] / c1) / denom
-            if l1:
-                p.data = soft_threshold(p.data, lr * l1 / denom)
+            p.data -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)
+        if l1:
+            for p, threshold in zip(self.params, self.l1_thresholds()):
+                p.data = soft_threshold(p.data, threshold)
+
+    def l1_thresholds(self, l1=None):
+        """How far the L1 proximal step moves each parameter toward 0 at the current moments:
+        lr * l1 / (sqrt(v_hat) + eps), v_hat = v / (1 - beta2^t) (the class docstring says why).
+
+        Args:
+            l1: the L1 rate (default: the optimizer's own `l1`). Needs t >= 1 (a step taken).
+
+        Returns:
+            a list of floats >= 0, one per parameter, in `params` order.
+        """
+        l1 = self.l1 if l1 is None else l1
+        c2 = 1.0 - self.betas[1] ** self.t
+        return [self.lr * l1 / (math.sqrt(v / c2) + self.eps) for v in self.v]
 
     def state_dict(self):
         """The optimizer's state: ``{"t": steps, "m": [...], "v": [...]}`` (a copy)."""

@@ -107,3 +107,15 @@ def test_softmax_along_an_axis_and_with_impossible_classes():
     np.testing.assert_array_equal(functional.log_softmax(Z)[1], [-np.inf, 0.0])  # a -inf logit: probability 0
     np.testing.assert_allclose(functional.softmax(Z.T, axis=0), functional.softmax(Z).T, rtol=1e-15)
     assert functional.cross_entropy(Z, [1, 1]) == pytest.approx(math.log(4 / 3) / 2, rel=1e-15)
+
+
+def test_penalty_equals_the_scalar_engines_l1_and_l2_terms():
+    from micrograd.losses import l1_value, l2_penalty
+
+    w = [0.5, -1.25, 3.0, 0.0, -2e-3]
+    assert functional.penalty(w, "l2", 0.1) == pytest.approx(l2_penalty([Value(x) for x in w], 0.1).data, rel=1e-15)
+    assert functional.penalty(w, "l1", 0.1) == pytest.approx(l1_value([Value(x) for x in w], 0.1), rel=1e-15)
+    assert functional.penalty(w, "l2", 0.1) == pytest.approx(0.1 * (0.25 + 1.5625 + 9.0 + 4e-6), rel=1e-15)
+    assert functional.penalty(w, "none", 0.1) == 0.0 and functional.penalty(w, "l1", 0.0) == 0.0
+    with pytest.raises(ValueError, match="regularization"):
+        functional.penalty(w, "l3", 0.1)

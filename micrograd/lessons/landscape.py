@@ -100,12 +100,7 @@ def training_loss(trainer, vec, shapes, inputs=None):
     with np.errstate(all="ignore"):
         scores = functional.forward(unflatten(vec, shapes), X, trainer.activation)
         loss = functional.data_loss(scores, trainer.y_train, trainer.loss)
-    reg, rate = trainer.reg, trainer.rate
-    if reg == "l2" and rate:
-        loss += rate * float(np.dot(vec, vec))
-    elif reg == "l1" and rate:
-        loss += rate * float(np.sum(np.abs(vec)))
-    return loss
+    return loss + functional.penalty(vec, trainer.reg, trainer.rate)
 
 
 def project(weights, theta, d1, d2):

@@ -27,6 +27,8 @@ import numpy as np
 from micrograd import functional
 from micrograd.data import DATASETS, make_dataset
 from micrograd.engines import ENGINES
+from micrograd.lessons.notation import LOSS_NOTATION
+from micrograd.losses import TASK_LOSSES
 from micrograd.nn import ACTIVATIONS
 from micrograd.train import HISTORY_FIELDS, Trainer
 
@@ -55,8 +57,8 @@ PUOR = [[0.0, "#b35806"], [0.17, "#f1a340"], [0.33, "#fee0b6"], [0.5, "#f7f7f7"]
 LR_OPTIONS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 #: L2 rates offered (0 to 0.1)
 L2_OPTIONS = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
-#: loss names and how the page labels them
-LOSS_LABELS = {"hinge": "hinge (max-margin)", "mse": "mean squared error", "bce": "binary cross-entropy"}
+#: the binary losses the page offers, with their labels (one table of every loss's label: notation.LOSS_NOTATION)
+LOSS_LABELS = {name: LOSS_NOTATION[name].label for name in TASK_LOSSES["binary"]}
 #: what edge width shows in the network diagram
 EDGE_VIEWS = {"weight": "|w| (weights)", "gradient": "|∂L/∂w| (gradients)"}
 MAX_LAYERS = 4

@@ -21,7 +21,6 @@ cross-entropy); every optimizer (SGD with or without momentum, Adam, AdamW) and 
 """
 
 import copy
-import math
 from dataclasses import dataclass
 
 from micrograd.graph import fmt_number
@@ -29,7 +28,7 @@ from micrograd.lessons.microscope import Microscope, act_name, bias_name, input_
 from micrograd.lessons.notation import LOSS_NOTATION
 from micrograd.optim import SGD, Adam, AdamW
 
-__all__ = ["Stage", "SlowMotion", "slow_motion", "l1_thresholds"]
+__all__ = ["Stage", "SlowMotion", "slow_motion"]
 
 
 @dataclass(frozen=True)
@@ -87,23 +86,6 @@ def _loss_of_batch(trainer, batch):
     return probe.last_loss
 
 
-def l1_thresholds(optimizer, rate):
-    """How far L1's proximal step moved each parameter toward 0 in the optimizer's last step
-    (`micrograd.optim`): lr·α for SGD (with or without momentum), and lr·α/(√v̂ + ε) per parameter
-    for Adam and AdamW, with v̂ = v/(1 − β₂ᵗ) the bias-corrected second moment after that step.
-
-    Args:
-        optimizer: a `micrograd.optim` optimizer that has taken at least one step; rate: α >= 0.
-
-    Returns:
-        a list of floats, one per parameter, in ``optimizer.params`` order.
-    """
-    if not isinstance(optimizer, Adam):
-        return [optimizer.lr * rate] * len(optimizer.params)
-    c2 = 1.0 - optimizer.betas[1] ** optimizer.t
-    return [optimizer.lr * rate / (math.sqrt(v / c2) + optimizer.eps) for v in optimizer.v]
-
-
 def _update_rule(trainer, shadow):
     """The update as the caption writes it, and whether it is plain w − lr·g."""
     opt = shadow.optimizer
@@ -124,7 +106,7 @@ def _update_rule(trainer, shadow):
             rule = f"{name}: {adam}"
         plain = False
     if trainer.reg == "l1" and trainer.rate:
-        ts = l1_thresholds(opt, trainer.rate)
+        ts = opt.l1_thresholds(trainer.rate)
         if isinstance(opt, Adam):
             lo, hi = min(ts), max(ts)
             span = f"{_f(lo)}" if lo == hi else f"from {_f(lo)} to {_f(hi)}"
