@@ -420,7 +420,7 @@ def test_computation_graph_is_readable_on_a_projector(app_url, browser, width, h
     page.get_by_role("option", name="A neuron: o = tanh(x1·w1 + x2·w2 + b)").click()
     _settle(page)
     for _ in range(3):
-        page.locator(".st-key-cg_next button").click()
+        page.locator(".st-key-cg_next button:visible").first.click()  # a stale copy may linger in the DOM
         _settle(page)
     page.wait_for_selector("[data-testid='stGraphVizChart'] svg text")
     page.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stGraphVizChart'] svg text\")]"
