@@ -126,23 +126,18 @@ def torch_feed(torch_opt_cls, grads=GRADS, **kwargs):
     return trace
 
 
-@pytest.mark.parametrize("kwargs", [dict(lr=0.001), dict(lr=0.1, betas=(0.8, 0.99), eps=1e-6)])
-def test_adam_first_10_updates_equal_torch(kwargs):
+@pytest.mark.parametrize(("ours_cls", "torch_name", "kwargs"), [
+    (Adam, "Adam", dict(lr=0.001)), (Adam, "Adam", dict(lr=0.1, betas=(0.8, 0.99), eps=1e-6)),
+    (AdamW, "AdamW", dict(lr=0.001)), (AdamW, "AdamW", dict(lr=0.05, weight_decay=0.3)),
+    (AdamW, "AdamW", dict(lr=0.1, weight_decay=0.0)),
+])
+def test_adam_and_adamw_first_10_updates_equal_torch(ours_cls, torch_name, kwargs):
     torch = pytest.importorskip("torch")
-    ours = feed(Adam([Value(w) for w in W0], **kwargs))
-    ref = torch_feed(torch.optim.Adam, **kwargs)
+    ours = feed(ours_cls([Value(w) for w in W0], **kwargs))
+    ref = torch_feed(getattr(torch.optim, torch_name), **kwargs)
     for a, b in zip(ours, ref, strict=True):
         assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
     assert ours[-1] != W0  # it moved
-
-
-@pytest.mark.parametrize("kwargs", [dict(lr=0.001), dict(lr=0.05, weight_decay=0.3), dict(lr=0.1, weight_decay=0.0)])
-def test_adamw_first_10_updates_equal_torch(kwargs):
-    torch = pytest.importorskip("torch")
-    ours = feed(AdamW([Value(w) for w in W0], **kwargs))
-    ref = torch_feed(torch.optim.AdamW, **kwargs)
-    for a, b in zip(ours, ref, strict=True):
-        assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
 
 
 def test_adamw_differs_from_adam_by_the_decoupled_decay_only():
