@@ -32,6 +32,7 @@ from app_pages import registry
 from app_pages.frame_share import FRAMES
 from app_pages.live_chart import painter_loader, scene_chart
 from micrograd.engines import get_engine
+from micrograd.features import FEATURES
 from micrograd.lessons import playground as pg
 from micrograd.lessons import playground_paint as paint
 from micrograd.lessons import playground_url as pgurl
@@ -54,6 +55,7 @@ ss = st.session_state
 def _widget_values(cfg):
     """The widget state that shows configuration `cfg`."""
     vals = {KEYS[f]: getattr(cfg, f) for f in KEYS}
+    vals[KEYS["features"]] = list(cfg.features)  # a multiselect holds a list
     vals["pg_n_layers"] = len(cfg.hidden)
     for i, w in enumerate(cfg.hidden):
         vals[f"pg_width_{i}"] = w
@@ -77,7 +79,8 @@ def _load_into_widgets(cfg):
 def _cfg_from_widgets():
     """The configuration the controls' session state shows now."""
     return pg.PlaygroundConfig(
-        **{f: ss[KEYS[f]] for f in KEYS},
+        **{f: ss[KEYS[f]] for f in KEYS if f != "features"},
+        features=tuple(ss[KEYS["features"]]) or pg.PlaygroundConfig().features,  # none ticked: the default
         hidden=tuple(int(ss.get(f"pg_width_{i}", DEFAULT_WIDTH)) for i in range(int(ss.pg_n_layers))),
     )
 
@@ -200,6 +203,10 @@ with controls:
         st.button("New data", key="new_data", icon=":material/casino:", on_click=on_new_data, width="stretch")
 
     st.subheader(":material/hub: Network")
+    if shown("features"):
+        st.multiselect("Input features", list(FEATURES), key="pg_features", format_func=lambda n: FEATURES[n].label,
+                       help="What the first layer sees, as TensorFlow Playground's inputs: with x₁² and x₂² "
+                       "a network with no hidden layer separates the circles. None ticked: x₁ and x₂.")
     if shown("hidden"):
         n_layers = st.number_input("Hidden layers", 0, pg.MAX_LAYERS, step=1, key="pg_n_layers")
         for i in range(int(n_layers)):
@@ -211,8 +218,17 @@ with controls:
     st.subheader(":material/tune: Training")
     if shown("lr"):
         st.select_slider("Learning rate", pg.LR_OPTIONS, key="pg_lr", format_func=lambda v: f"{v:g}")
-    if shown("l2"):
-        st.select_slider("L2 rate (weight decay)", pg.L2_OPTIONS, key="pg_l2", format_func=lambda v: f"{v:g}")
+    if shown("optimizer"):
+        st.selectbox("Optimizer", list(pg.OPTIMIZER_LABELS), key="pg_optimizer", format_func=pg.OPTIMIZER_LABELS.get,
+                     help="SGD (with the momentum below), Adam (Kingma & Ba 2015) or AdamW (decoupled weight "
+                     "decay, Loshchilov & Hutter 2019). Adam usually wants a learning rate of 0.001 to 0.03.")
+    if shown("reg"):
+        st.selectbox("Regularization", list(pg.REG_LABELS), key="pg_reg", format_func=pg.REG_LABELS.get,
+                     help="L2 adds rate × Σw² to the loss; L1 moves every weight toward 0 by its step size × "
+                     "rate after each update and stops at exactly 0 (weights it zeroes are drawn as dotted "
+                     "grey edges).")
+    if shown("rate"):
+        st.select_slider("Regularization rate", pg.RATE_OPTIONS, key="pg_rate", format_func=lambda v: f"{v:g}")
     batch_opts = pg.batch_options(int(ss.pg_n_points))
     if ss.pg_batch_size not in batch_opts:
         ss.pg_notice = f"Batch size {ss.pg_batch_size} is not below {ss.pg_n_points} points: using all."
@@ -223,7 +239,9 @@ with controls:
     if shown("loss"):
         st.selectbox("Loss", list(pg.LOSS_LABELS), key="pg_loss", format_func=pg.LOSS_LABELS.get)
     if shown("momentum"):
-        st.slider("SGD momentum", 0.0, 0.99, step=0.01, key="pg_momentum")
+        st.slider("SGD momentum", 0.0, 0.99, step=0.01, key="pg_momentum",
+                  disabled=ss.get("pg_optimizer", "sgd") != "sgd",
+                  help="Used by SGD only (Adam keeps its own moments).")
     if shown("engine"):
         st.selectbox("Engine", pg.RANGES["engine"][1], key="engine",
                      help="scalar: one Value node per number (micrograd). "

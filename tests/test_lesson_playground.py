@@ -30,7 +30,8 @@ def trained():
 def test_reset_rules():
     a = pg.PlaygroundConfig()
     assert pg.needs_reset(None, a)
-    assert not pg.needs_reset(a, a.replace(lr=1.0, l2=0.01, momentum=0.5, batch_size=8, loss="bce"))
+    assert not pg.needs_reset(a, a.replace(lr=1.0, reg="l2", rate=0.01, optimizer="adam", momentum=0.5, batch_size=8,
+                                           loss="bce"))
     b = a.replace(hidden=(8,))
     assert pg.needs_reset(a, b) and "network" in pg.reset_reason(a, b)
     assert pg.needs_reset(a, a.replace(noise=0.2)) and "data" in pg.reset_reason(a, a.replace(noise=0.2))
@@ -41,8 +42,10 @@ def test_apply_hyperparameters_keeps_weights(trained):
     tr = pg.build_trainer(pg.PlaygroundConfig())
     tr.run(2)
     w = tr.model.parameter_values()
-    pg.apply_hyperparameters(tr, pg.PlaygroundConfig(lr=1.0, l2=0.01, momentum=0.5, loss="mse"))
+    pg.apply_hyperparameters(tr, pg.PlaygroundConfig(lr=1.0, reg="l2", rate=0.01, momentum=0.5, loss="mse"))
     assert (tr.lr, tr.l2, tr.momentum, tr.loss, tr.step_count) == (1.0, 0.01, 0.5, "mse", 2)
+    pg.apply_hyperparameters(tr, pg.PlaygroundConfig(lr=0.01, optimizer="adamw", reg="l1", rate=0.001, loss="mse"))
+    assert (tr.optimizer_name, tr.reg, tr.rate, tr.l2, tr.step_count) == ("adamw", "l1", 0.001, 0.0, 2)
     assert tr.model.parameter_values() == w
     s = tr.model.predict(tr.X_train)
     assert tr.current["train_loss"] == pytest.approx(float(np.mean((s - tr.y_train) ** 2)))
@@ -203,7 +206,8 @@ def test_cost_meter_parameters_of_the_default_network(trained):
     ((), "tanh", "mse", 0.01),       # no hidden layer: one neuron on the inputs
 ])
 def test_cost_meter_counts_the_scalar_graph_derived_from_the_architecture(hidden, activation, loss, l2):
-    cfg = pg.PlaygroundConfig(hidden=hidden, activation=activation, loss=loss, l2=l2, batch_size=4)
+    cfg = pg.PlaygroundConfig(hidden=hidden, activation=activation, loss=loss, reg="l2" if l2 else "none", rate=l2,
+                              batch_size=4)
     tr = pg.build_trainer(cfg)
     before = pg.cost_meter(tr)
     assert (before["nodes_per_step"], before["ms_per_step"], before["steps_per_second"]) == (0, 0.0, 0.0)
@@ -401,3 +405,35 @@ def test_after_divergence_step_numbers_agree_and_the_csv_has_no_inf():
 # --- issue 10: presenter mode and classroom links in the URL ---
 
 
+
+
+def test_circles_need_squared_features_preset_is_the_classic_lesson():
+    # TF Playground's classic: a linear model on x1², x2² separates the circles, on x1, x2 it cannot
+    cfg = pg.preset_config("circles need squared features")
+    tr = pg.build_trainer(cfg)
+    assert tr.model.nin == 2 and tr.hidden == () and tr.features == ("x1sq", "x2sq")
+    tr.run(100)
+    assert tr.current["train_acc"] >= 0.95 and tr.current["test_acc"] >= 0.95
+    raw = pg.build_trainer(cfg.replace(features=("x1", "x2")))
+    raw.run(100)
+    assert raw.current["train_acc"] < 0.8
+    # the boundary goes through the features: its grid scores are the model on (x1², x2²) of each grid point
+    xs, ys, Z = pp.boundary_scores(tr, size=5)
+    gx, gy = np.meshgrid(xs, ys)
+    w = [p.data for p in tr.model.parameters()]  # w1, w2, b of the one linear output neuron
+    assert np.allclose(Z, w[0] * gx**2 + w[1] * gy**2 + w[2], rtol=1e-12, atol=1e-12)
+
+
+def test_weights_l1_sets_to_zero_are_drawn_as_dead_edges():
+    # L1 (a proximal step) lands weights on exactly 0.0; the diagram draws each such edge as a dotted grey "edges 0"
+    tr = pg.build_trainer(pg.PlaygroundConfig(reg="l1", rate=0.01))
+    tr.run(100)
+    zeros = [(k, j, i) for k, layer in enumerate(tr.model.layers) for j, n in enumerate(layer.neurons)
+             for i, w in enumerate(n.w) if w.data == 0.0]
+    assert len(zeros) >= 20  # of 88 weights, at rate 0.01 (none without L1: they start nonzero)
+    scene = pp.network_scene(tr, "weight")
+    dead = [lay for lay in scene["layers"] if lay.get("name") == "edges 0"]
+    assert len(dead) == 1 and len(dead[0]["paths"]) == len(zeros) and dead[0]["dash"]
+    plain = pg.build_trainer(pg.PlaygroundConfig())
+    plain.run(100)
+    assert not [lay for lay in pp.network_scene(plain, "weight")["layers"] if lay.get("name") == "edges 0"]

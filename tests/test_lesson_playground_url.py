@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from micrograd.features import FEATURES
 from micrograd.lessons import playground as pg
 from micrograd.lessons import playground_url as pgurl
 
@@ -17,8 +18,8 @@ def test_defaults_and_presets_are_valid_configurations():
         for f in dataclasses.fields(cfg):
             assert pgurl.is_valid(f.name, getattr(cfg, f.name)), (f.name, getattr(cfg, f.name))
     demo = pg.preset_config("the original micrograd demo")
-    assert (demo.dataset, demo.hidden, demo.activation, demo.loss, demo.l2) == ("moons", (16, 16), "relu",
-                                                                                 "hinge", 0.0001)
+    assert (demo.dataset, demo.hidden, demo.activation, demo.loss, demo.reg, demo.rate) == (
+        "moons", (16, 16), "relu", "hinge", "l2", 0.0001)
     assert set(pg.PRESETS) >= {"learning rate too high", "XOR needs a hidden layer", "dead ReLUs",
                                "spiral needs depth", "the original micrograd demo"}
 
@@ -27,7 +28,9 @@ def test_is_valid_rejects_out_of_range():
     assert not pgurl.is_valid("lr", 0.5)  # not one of the offered rates
     assert not pgurl.is_valid("momentum", 1.0)
     assert not pgurl.is_valid("hidden", (8, 17))
-    assert not pgurl.is_valid("hidden", (1, 1, 1, 1, 1))
+    assert not pgurl.is_valid("hidden", (1,) * (pg.MAX_LAYERS + 1)) and pgurl.is_valid("hidden", (1,) * pg.MAX_LAYERS)
+    assert not pgurl.is_valid("features", ("x1", "x1")) and not pgurl.is_valid("features", ("x3",))
+    assert pgurl.is_valid("features", ("x1sq", "x2sq")) and not pgurl.is_valid("features", ())
     assert not pgurl.is_valid("n_points", True)
     assert not pgurl.is_valid("nonsense", 1)
     assert pgurl.is_valid("hidden", ()) and pgurl.is_valid("width", 16) and not pgurl.is_valid("width", 0)
@@ -52,6 +55,9 @@ def configs(draw):
             return draw(st.floats(spec[1], spec[2], allow_nan=False))
         if spec[0] == "bool":
             return draw(st.booleans())
+        if spec[0] == "features":
+            return tuple(draw(st.lists(st.sampled_from(sorted(FEATURES)), min_size=1, max_size=len(FEATURES),
+                                       unique=True)))
         return tuple(draw(st.lists(st.integers(1, pg.MAX_WIDTH), max_size=pg.MAX_LAYERS)))
     cfg = pg.PlaygroundConfig(**{name: pick(name) for name in pg.RANGES})
     # the page offers only powers of two below the number of points, or all (0)
@@ -127,9 +133,9 @@ def test_decode_query_never_raises_and_gives_a_usable_configuration(params):
 
 @pytest.mark.parametrize("zero", ["-0", "-0.0", "-0e0", " -0 "])
 def test_negative_zero_in_a_url_is_zero(zero):
-    cfg, notices = pgurl.decode_query({"noise": zero, "test": zero, "mom": zero, "l2": zero})
+    cfg, notices = pgurl.decode_query({"noise": zero, "test": zero, "mom": zero, "rate": zero})
     assert notices == []
-    for v in (cfg.noise, cfg.test_fraction, cfg.momentum, cfg.l2):
+    for v in (cfg.noise, cfg.test_fraction, cfg.momentum, cfg.rate):
         assert v == 0 and math.copysign(1, v) == 1
     assert pgurl.encode_query(cfg)["noise"] == "0"
     assert pgurl.encode_query(cfg.replace(noise=-0.0))["noise"] == "0"

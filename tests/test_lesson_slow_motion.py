@@ -26,7 +26,7 @@ def _state(t):
 
 @pytest.mark.parametrize("changes", [
     {},  # the default: moons, 8-8 tanh, full batch, SGD lr 0.3
-    {"batch_size": 8, "momentum": 0.5, "l2": 0.01, "activation": "relu"},
+    {"batch_size": 8, "momentum": 0.5, "reg": "l2", "rate": 0.01, "activation": "relu"},
     {"batch_size": 4, "engine": "tensor", "loss": "bce"},
 ])
 def test_stages_end_in_exactly_the_weights_of_one_step(changes):
@@ -164,7 +164,7 @@ def test_regression_step_narrates_the_squared_error_of_the_target():
 
 
 def test_plain_sgd_update_is_w_minus_lr_grad_and_grad_is_the_batch_mean():
-    t = build_trainer(PlaygroundConfig(n_points=40, l2=0.001))
+    t = build_trainer(PlaygroundConfig(n_points=40, reg="l2", rate=0.001))
     t.run(2)
     sm = slow_motion(t, example=3)
     assert [w - t.lr * g for w, g in zip(sm.weights_before, sm.grads)] == sm.weights_after
@@ -193,7 +193,7 @@ def test_loss_after_is_the_next_forward():
     assert sm.loss_after == other.last_loss  # the next step's loss, taken before its update
     assert sm.loss_after < sm.loss_before
     # a mini-batch with L2: the same batch's loss at the new weights, by the numpy forward
-    t = build_trainer(PlaygroundConfig(n_points=60, batch_size=8, l2=0.01))
+    t = build_trainer(PlaygroundConfig(n_points=60, batch_size=8, reg="l2", rate=0.01))
     t.run(3)
     sm = slow_motion(t)
     other = copy.deepcopy(t)

@@ -346,7 +346,7 @@ def test_a_classroom_link_hides_its_controls_and_they_keep_the_links_values():
     assert not [w for w in at.select_slider if w.key == "pg_lr"]
     assert not [w for w in at.number_input if w.key == "pg_n_layers"]
     assert not [w for w in at.slider if w.key.startswith("pg_width_")]
-    assert [w.key for w in at.select_slider if w.key == "pg_l2"] == ["pg_l2"]  # not hidden: still there
+    assert [w.key for w in at.select_slider if w.key == "pg_rate"] == ["pg_rate"]  # not hidden: still there
     trainer = at.session_state["pg_trainer"]
     assert trainer.lr == 0.03 and trainer.hidden == (4,)
     notices = [w.value for w in at.warning]

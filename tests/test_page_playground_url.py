@@ -85,10 +85,10 @@ def test_a_huge_key_or_value_is_cut_to_40_characters():
 
 @pytest.mark.parametrize("zero", ["-0", "-0.0", "-0e0"])
 def test_negative_zero_is_zero(zero):
-    at = _open({"noise": zero, "test": zero, "mom": zero, "l2": zero, "seed": zero, "batch": zero})
+    at = _open({"noise": zero, "test": zero, "mom": zero, "rate": zero, "seed": zero, "batch": zero})
     assert _box(at) is None  # -0 is a valid 0: no notice, no exception
     url = _url(at)
-    assert (url["noise"], url["test"], url["mom"], url["l2"], url["seed"], url["batch"]) == ("0",) * 6
+    assert (url["noise"], url["test"], url["mom"], url["rate"], url["seed"], url["batch"]) == ("0",) * 6
     keys = {e.key for e in at.get("bidi_component")}
     assert {"pg_boundary_chart", "pg_network_chart", "pg_curves_chart"} <= keys  # the three views are drawn
 
@@ -115,3 +115,44 @@ def test_any_link_opens_the_page_with_at_most_one_plain_notice(query):
         items, _ = box
         assert len(items) == min(rejected, 8) + (rejected > 8)
     assert pgurl.decode_query(_url(at))[1] == []  # the page rewrote the link to a clean one
+
+
+def _widget(at, kind, key):
+    return next(w for w in getattr(at, kind) if w.key == key)
+
+
+def test_features_optimizer_and_l1_come_from_the_link_and_train():
+    from test_page_playground import _scenes
+
+    at = _open({"data": "circles", "features": "x1sq,x2sq", "layers": "none", "opt": "adam", "lr": "0.01",
+                "reg": "l1", "rate": "0.001"})
+    assert not at.exception and not at.warning
+    assert _widget(at, "multiselect", "pg_features").value == ["x1sq", "x2sq"]
+    assert _widget(at, "selectbox", "pg_optimizer").value == "adam"
+    assert _widget(at, "selectbox", "pg_reg").value == "l1" and _widget(at, "select_slider", "pg_rate").value == 0.001
+    assert _widget(at, "slider", "pg_momentum").disabled  # SGD's only
+    network = _scenes(at)["pg_network_chart"]
+    tips = [t for lay in network["layers"] if lay.get("name") == "nodes" for t in lay.get("tips", [])]
+    assert "input x₁²" in tips and "input x₂²" in tips and not any(t == "input x₁" for t in tips)
+    url = _url(at)
+    assert (url["features"], url["opt"], url["reg"], url["rate"]) == ("x1sq,x2sq", "adam", "l1", "0.001")
+    assert "l2" not in url
+
+
+def test_an_older_links_l2_is_l2_regularization():
+    at = _open({"l2": "0.001"})
+    assert not at.exception and not at.warning
+    assert _widget(at, "selectbox", "pg_reg").value == "l2" and _widget(at, "select_slider", "pg_rate").value == 0.001
+    assert (_url(at)["reg"], _url(at)["rate"]) == ("l2", "0.001")
+    at = _open({"l2": "0.001", "reg": "l1"})  # the link says both: reg wins, and one notice says so
+    assert _widget(at, "selectbox", "pg_reg").value == "l1"
+    assert len(at.warning) == 1 and "l2" in at.warning[0].value
+
+
+def test_the_learning_rate_and_depth_reach_tf_playgrounds_range():
+    at = _open({"lr": "1e-05", "layers": "8-8-8-8-8-8"})
+    assert not at.exception and not at.warning
+    assert _widget(at, "select_slider", "pg_lr").value == 1e-05
+    assert _widget(at, "number_input", "pg_n_layers").value == 6
+    at = _open({"lr": "10"})
+    assert not at.warning and _widget(at, "select_slider", "pg_lr").value == 10.0

@@ -27,14 +27,16 @@ import numpy as np
 from micrograd import functional
 from micrograd.data import DATASETS, make_dataset
 from micrograd.engines import ENGINES
+from micrograd.features import DEFAULT_FEATURES
 from micrograd.lessons.notation import LOSS_NOTATION
 from micrograd.losses import TASK_LOSSES
 from micrograd.nn import ACTIVATIONS
-from micrograd.train import HISTORY_FIELDS, Trainer
+from micrograd.optim import OPTIMIZERS
+from micrograd.train import HISTORY_FIELDS, REGULARIZERS, Trainer
 
 __all__ = [
     "PlaygroundConfig", "PURPLE_LINE", "INPUT_GREY",
-    "RANGES", "LR_OPTIONS", "L2_OPTIONS", "LOSS_LABELS", "EDGE_VIEWS", "PRESETS",
+    "RANGES", "LR_OPTIONS", "RATE_OPTIONS", "OPTIMIZER_LABELS", "REG_LABELS", "LOSS_LABELS", "EDGE_VIEWS", "PRESETS",
     "MAX_LAYERS", "MAX_WIDTH", "build_trainer", "apply_hyperparameters",
     "needs_reset", "reset_reason", "preset_config", "divergence_message", "recovery_message",
     "batch_options", "boundary_grid", "cost_meter", "SCORE_RANGE",
@@ -53,15 +55,19 @@ OUTLINE_DARK = "#222222"  # the dark edge around test points (and the boundary l
 PUOR = [[0.0, "#b35806"], [0.17, "#f1a340"], [0.33, "#fee0b6"], [0.5, "#f7f7f7"],
         [0.67, "#d8daeb"], [0.83, "#998ec3"], [1.0, "#542788"]]
 
-#: learning rates offered (log scale, 0.001 to 3)
-LR_OPTIONS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-#: L2 rates offered (0 to 0.1)
-L2_OPTIONS = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
+#: learning rates offered (log scale, 1e-5 to 10, TensorFlow Playground's range)
+LR_OPTIONS = (0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+#: regularization rates offered, for L1 or L2 (0 to 0.1)
+RATE_OPTIONS = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
+#: the optimizers (`micrograd.optim.OPTIMIZERS`) and the regularizers (`micrograd.train.REGULARIZERS`),
+#: by URL name, as the page labels them
+OPTIMIZER_LABELS = {name: cls.__name__ for name, cls in OPTIMIZERS.items()}
+REG_LABELS = dict(zip(REGULARIZERS, ("none", "L1 (lasso)", "L2 (weight decay)"), strict=True))
 #: the binary losses the page offers, with their labels (one table of every loss's label: notation.LOSS_NOTATION)
 LOSS_LABELS = {name: LOSS_NOTATION[name].label for name in TASK_LOSSES["binary"]}
 #: what edge width shows in the network diagram
 EDGE_VIEWS = {"weight": "|w| (weights)", "gradient": "|∂L/∂w| (gradients)"}
-MAX_LAYERS = 4
+MAX_LAYERS = 6
 MAX_WIDTH = 16
 
 #: the curves' loss axis turns logarithmic once the loss exceeds this many times its first value
@@ -79,8 +85,9 @@ class PlaygroundConfig:
     """Everything the playground's controls set; the defaults are the page's start.
 
     Fields (ranges in `RANGES`): dataset, n_points (points in all), noise (data units),
-    test_fraction (share held out), seed (data, split and initial weights), hidden (widths
-    of 0-4 hidden layers, each 1-16), activation, lr (learning rate), l2 (L2 rate),
+    test_fraction (share held out), seed (data, split and initial weights), features (the
+    input features, `micrograd.features`), hidden (widths of 0-6 hidden layers, each 1-16),
+    activation, lr (learning rate), optimizer, reg and rate (regularization: none, L1 or L2),
     batch_size (0 = all), loss, momentum, engine, steps_per_frame (steps per animation
     frame), discretize (two-colour boundary), show_test (draw test points), edge_view
     ('weight' or 'gradient'), present (presenter mode: large type, controls in a compact bar).
@@ -94,10 +101,13 @@ class PlaygroundConfig:
     noise: float = 0.1
     test_fraction: float = 0.2
     seed: int = 0
+    features: tuple = field(default=DEFAULT_FEATURES)
     hidden: tuple = field(default=(8, 8))
     activation: str = "tanh"
     lr: float = 0.3
-    l2: float = 0.0
+    optimizer: str = "sgd"
+    reg: str = "none"
+    rate: float = 0.0
     batch_size: int = 0
     loss: str = "hinge"
     momentum: float = 0.0
@@ -113,25 +123,29 @@ class PlaygroundConfig:
         return (self.dataset, self.n_points, self.noise, self.test_fraction, self.seed)
 
     def architecture_key(self):
-        """The fields that define the network: changing one resets the model."""
-        return (tuple(self.hidden), self.activation)
+        """The fields that define the network (its inputs included): changing one resets the model."""
+        return (tuple(self.features), tuple(self.hidden), self.activation)
 
     def replace(self, **changes):
         """A copy with some fields changed (`dataclasses.replace`)."""
         return dataclasses.replace(self, **changes)
 
 
-#: per field: ("choice", options) | ("int", lo, hi) | ("float", lo, hi) | ("bool",) | ("layers",)
+#: per field: ("choice", options) | ("int", lo, hi) | ("float", lo, hi) | ("bool",) | ("layers", n, width)
+#: | ("features",) (a tuple of `micrograd.features.FEATURES` names)
 RANGES = {
     "dataset": ("choice", DATASETS),
     "n_points": ("int", 20, 300),
     "noise": ("float", 0.0, 0.5),
     "test_fraction": ("float", 0.0, 0.5),
     "seed": ("int", 0, 9999),
+    "features": ("features",),
     "hidden": ("layers", MAX_LAYERS, MAX_WIDTH),
     "activation": ("choice", tuple(ACTIVATIONS)),
     "lr": ("choice", LR_OPTIONS),
-    "l2": ("choice", L2_OPTIONS),
+    "optimizer": ("choice", tuple(OPTIMIZER_LABELS)),
+    "reg": ("choice", tuple(REG_LABELS)),
+    "rate": ("choice", RATE_OPTIONS),
     "batch_size": ("int", 0, 300),
     "loss": ("choice", tuple(LOSS_LABELS)),
     "momentum": ("float", 0.0, 0.99),
@@ -169,9 +183,15 @@ PRESETS = {
         {"dataset": "spiral", "n_points": 100, "noise": 0.0, "hidden": (12, 12, 12), "lr": 0.1,
          "momentum": 0.9, "steps_per_frame": 2},
     ),
+    "circles need squared features": (
+        "Circles are not separable by a line in x₁, x₂ (a network with no hidden layer stays near 50%), but "
+        "they are in x₁² and x₂²: with those two input features and no hidden layer, one neuron reaches 100% "
+        "in about 50 steps. Switch the features back to x₁, x₂ and watch it fail.",
+        {"dataset": "circles", "features": ("x1sq", "x2sq"), "hidden": ()},
+    ),
     "the original micrograd demo": (
         "Karpathy's demo.ipynb: moons, MLP 2-16-16-1 with ReLU, hinge loss + 1e-4 L2, full batch.",
-        {"hidden": (16, 16), "activation": "relu", "loss": "hinge", "l2": 0.0001, "lr": 1.0,
+        {"hidden": (16, 16), "activation": "relu", "loss": "hinge", "reg": "l2", "rate": 0.0001, "lr": 1.0,
          "test_fraction": 0.0, "steps_per_frame": 2},
     ),
 }
@@ -192,16 +212,18 @@ def build_trainer(cfg):
     """
     X, y = make_dataset(cfg.dataset, cfg.n_points, cfg.noise, cfg.seed)
     return Trainer(X, y, test_fraction=cfg.test_fraction, hidden=tuple(cfg.hidden), activation=cfg.activation,
-                   lr=cfg.lr, l2=cfg.l2, momentum=cfg.momentum, batch_size=cfg.batch_size, loss=cfg.loss,
-                   seed=cfg.seed, engine=cfg.engine)
+                   lr=cfg.lr, optimizer=cfg.optimizer, reg=cfg.reg, rate=cfg.rate, momentum=cfg.momentum,
+                   batch_size=cfg.batch_size, loss=cfg.loss, seed=cfg.seed, engine=cfg.engine,
+                   features=tuple(cfg.features))
 
 
 def apply_hyperparameters(trainer, cfg):
-    """Copy learning rate, L2, momentum, batch size, loss and engine to a running trainer.
+    """Copy learning rate, optimizer, regularization, momentum, batch size, loss and engine to a running trainer.
 
     They apply from the next step; the weights are kept.
     """
-    trainer.lr, trainer.l2, trainer.momentum = cfg.lr, cfg.l2, cfg.momentum
+    trainer.lr, trainer.optimizer_name, trainer.momentum = cfg.lr, cfg.optimizer, cfg.momentum
+    trainer.reg, trainer.rate = cfg.reg, cfg.rate
     trainer.batch_size, trainer.engine = cfg.batch_size, cfg.engine
     if trainer.loss != cfg.loss:
         trainer.loss = cfg.loss
@@ -276,7 +298,7 @@ def dead_units(trainer):
     """
     layers = functional.layer_arrays(trainer.model)
     with np.errstate(all="ignore"):
-        _, outputs = functional.forward(layers, trainer.X_train, trainer.activation, keep=True)
+        _, outputs = functional.forward(layers, trainer.inputs(trainer.X_train), trainer.activation, keep=True)
     # relu(z) == 0 exactly where z <= 0 (a nan stays nan, so it is not counted as dead)
     return [np.all(A == 0.0, axis=0) if trainer.activation == "relu" else np.zeros(A.shape[1], dtype=bool)
             for A in outputs[:-1]]

@@ -29,6 +29,7 @@ import math
 import numpy as np
 
 from micrograd import paint
+from micrograd.features import FEATURES
 from micrograd.lessons.playground import (
     ACCURACY_RANGE,
     CLASS_SCALE,
@@ -70,13 +71,13 @@ def boundary_scores(trainer, size=100):
 
     Returns:
         (xs, ys, Z): grid coordinates (each (size,)) and the scores, (size, size) with
-        Z[i, j] at (xs[j], ys[i]) (`MLP.predict`, the graph-free numpy forward); NaN becomes 0
-        and +-inf +-1e6.
+        Z[i, j] at (xs[j], ys[i]) (`Trainer.predict`: the input features, then the graph-free
+        numpy forward); NaN becomes 0 and +-inf +-1e6.
     """
     X_all = np.vstack([trainer.X_train, trainer.X_test])
     xs, ys, G = boundary_grid(X_all, size)
     with np.errstate(all="ignore"):
-        Z = trainer.model.predict(G).reshape(size, size)
+        Z = trainer.predict(G).reshape(size, size)
     return xs, ys, np.nan_to_num(Z, nan=0.0, posinf=1e6, neginf=-1e6)
 
 
@@ -220,11 +221,13 @@ def network_scene(trainer, view="weight", height=360, levels=6, max_edge_tips=40
         out.append({"type": "points", "name": "edge tips", "xy": paint.rounded(tip_xy, 2), "size": 7,
                     "fill": None, "stroke": None, "tips": tips})
     dead = dead_units(trainer)
+    input_names = [FEATURES[f].label for f in trainer.features] if trainer.features else [
+        f"x{j + 1}" for j in range(sizes[0])]
     groups = {}  # fill colour -> (xy, tips)
     for li, n in enumerate(sizes):
         for j in range(n):
             if li == 0:
-                colour, tip = INPUT_GREY, f"input x{j + 1}"
+                colour, tip = INPUT_GREY, f"input {input_names[j]}"
             else:
                 b, gb = layers[li - 1]["biases"][j], layers[li - 1]["grad_biases"][j]
                 is_dead = li <= len(dead) and bool(dead[li - 1][j])

@@ -12,6 +12,7 @@ and whatever is quoted back is cut to `URL_TEXT_LIMIT` characters (`micrograd.te
 import dataclasses
 import math
 
+from micrograd.features import check_features
 from micrograd.lessons.playground import MAX_LAYERS, MAX_WIDTH, RANGES, PlaygroundConfig, batch_options
 from micrograd.text import md_escape, quote
 
@@ -23,11 +24,14 @@ URL_TEXT_LIMIT = 40
 #: URL parameter name for each field (short, readable links)
 QUERY_NAMES = {
     "dataset": "data", "n_points": "n", "noise": "noise", "test_fraction": "test", "seed": "seed",
-    "hidden": "layers", "activation": "act", "lr": "lr", "l2": "l2", "batch_size": "batch", "loss": "loss",
+    "features": "features", "hidden": "layers", "activation": "act", "lr": "lr", "optimizer": "opt", "reg": "reg",
+    "rate": "rate", "batch_size": "batch", "loss": "loss",
     "momentum": "mom", "engine": "engine", "steps_per_frame": "spf", "discretize": "discrete",
     "show_test": "showtest", "edge_view": "edges", "present": "present",
 }
 _FIELD_OF = {v: k for k, v in QUERY_NAMES.items()}
+#: a parameter of older links: ``l2=x`` still means L2 at rate x (``reg=l2&rate=x``) unless the link says reg
+LEGACY_L2 = "l2"
 #: the URL parameter of a classroom link that hides controls from students: their URL names, comma-separated
 HIDE_PARAM = "hide"
 #: the controls a classroom link can hide, URL name -> field (every configuration control but the presenter
@@ -42,6 +46,8 @@ def _fmt(value):
         return "1" if value else "0"
     if isinstance(value, float):
         return f"{value + 0.0:g}"  # + 0.0: -0.0 is written as 0
+    if isinstance(value, tuple) and all(isinstance(v, str) for v in value) and value:  # input features
+        return ",".join(value)
     if isinstance(value, tuple):
         return "-".join(str(w) for w in value) if value else "none"
     return str(value)
@@ -52,7 +58,7 @@ def encode_query(cfg):
 
     Every field is written, so a shared link means the same scenario even if the defaults
     change later. Hidden layers are written as widths joined by '-' ('8-8'), 'none' for none;
-    booleans as '1'/'0'.
+    input features as names joined by ',' ('x1,x2,x1sq'); booleans as '1'/'0'.
     """
     return {QUERY_NAMES[f.name]: _fmt(getattr(cfg, f.name)) for f in dataclasses.fields(cfg)}
 
@@ -105,6 +111,8 @@ def _parse(name, text):
         if text.lower() in ("0", "false", "no", "off"):
             return False
         raise ValueError("must be 1 or 0")
+    if kind == "features":
+        return check_features(text)
     # layers
     if text.lower() in ("", "none", "0"):
         return ()
@@ -139,6 +147,11 @@ def is_valid(name, value):
     if kind == "layers":
         return (isinstance(value, tuple) and len(value) <= MAX_LAYERS
                 and all(is_valid("width", w) for w in value))
+    if kind == "features":
+        try:
+            return isinstance(value, (tuple, list)) and bool(check_features(value))
+        except (ValueError, TypeError):
+            return False
     if isinstance(value, bool):
         return False
     if kind == "choice":
@@ -169,11 +182,19 @@ def decode_query(params):
         name = _FIELD_OF.get(key)
         if key == HIDE_PARAM:  # read by decode_hide
             continue
+        if key == LEGACY_L2:  # an older link: l2=x is L2 at rate x (l2=0: none)
+            if QUERY_NAMES["reg"] in params:
+                notices.append(f"URL parameter l2={quote(text, URL_TEXT_LIMIT)} was ignored: the link also "
+                               "sets reg (l2=x is the older way to write reg=l2&rate=x).")
+                continue
+            name = "rate"
         if name is None:
             notices.append(f"Unknown URL parameter {quote(key, URL_TEXT_LIMIT)} was ignored.")
             continue
         try:
             values[name] = _parse(name, text)
+            if key == LEGACY_L2:
+                values["reg"] = "l2" if values[name] else "none"
         except ValueError as exc:
             default = _fmt(getattr(PlaygroundConfig(), name))
             notices.append(f"URL parameter {key}={quote(text, URL_TEXT_LIMIT)} {exc}; using the default {default}.")
