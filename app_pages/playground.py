@@ -246,6 +246,12 @@ with controls:
         st.selectbox("Engine", pg.RANGES["engine"][1], key="engine",
                      help="scalar: one Value node per number (micrograd). "
                      "tensor: the same maths on numpy arrays.")
+    if shown("stop_step"):
+        st.number_input("Stop at step (0: never)", 0, 100_000, step=10, key="pg_stop_step",
+                        help="Play pauses when training reaches this step, so a whole class stops at the same point.")
+    if shown("stop_loss"):
+        st.select_slider("Stop when the train loss is below", pg.STOP_LOSS_OPTIONS, key="pg_stop_loss",
+                         format_func=lambda v: "never" if v == 0 else f"{v:g}")
     st.slider("Steps per frame", 1, 20, key="pg_steps_per_frame",
               help=f"Training steps between redraws; playback draws about {1 / FRAME_SECONDS:.0f} "
               "frames a second.")
@@ -355,6 +361,10 @@ def _frame(tr, view, tick):
     if ss.playing:
         for _ in range(view.steps_per_frame):
             tick.empty()
+            stop = pg.stop_reason(tr, view)
+            if stop:  # a stop rule: pause, say why, redraw the whole page (buttons, timer)
+                ss.playing, ss.pg_notice = False, stop
+                st.rerun()
             if not tr.step():  # the guard paused us: redraw the whole page (buttons, timer)
                 ss.playing = False
                 st.rerun()

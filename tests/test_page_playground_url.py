@@ -156,3 +156,39 @@ def test_the_learning_rate_and_depth_reach_tf_playgrounds_range():
     assert _widget(at, "number_input", "pg_n_layers").value == 6
     at = _open({"lr": "10"})
     assert not at.warning and _widget(at, "select_slider", "pg_lr").value == 10.0
+
+
+def test_a_stop_rule_pauses_the_class_at_the_same_step():
+    from test_page_playground import _step
+
+    at = _open({"stop": "12", "spf": "5"})
+    at.button(key="play").click().run()
+    assert _step(at) == 5
+    at.run()
+    assert _step(at) == 10
+    at.run()  # steps 11 and 12, then the rule: the page pauses and says why
+    assert not at.exception
+    assert _step(at) == 12  # 5 + 5 + 2: the rule is checked before every step, not per frame
+    assert any("Stopped at step 12" in i.value for i in at.info)
+    assert [b for b in at.button if b.key == "play"]  # paused: Play is offered again
+    at.button(key="play").click().run()
+    at.run()
+    assert _step(at) == 12  # Play at the stop trains nothing until the rule is raised
+    assert _url(at)["stop"] == "12"
+
+
+def test_a_loss_stop_rule_pauses_once_the_train_loss_is_below_it():
+    from test_page_playground import _step
+
+    at = _open({"stoploss": "0.3", "spf": "5"})
+    at.button(key="play").click().run()
+    for _ in range(30):
+        at.run()
+        if any("Stopped at step" in i.value for i in at.info):
+            break
+    trainer = at.session_state["pg_trainer"]
+    loss = trainer.current["train_loss"]
+    assert loss < 0.3 and trainer.history["train_loss"][-2] >= 0.3  # the first step below it, not later
+    stopped = _step(at)
+    at.run()
+    assert _step(at) == stopped

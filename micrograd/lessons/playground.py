@@ -36,7 +36,8 @@ from micrograd.train import HISTORY_FIELDS, REGULARIZERS, Trainer
 
 __all__ = [
     "PlaygroundConfig", "PURPLE_LINE", "INPUT_GREY",
-    "RANGES", "LR_OPTIONS", "RATE_OPTIONS", "OPTIMIZER_LABELS", "REG_LABELS", "LOSS_LABELS", "EDGE_VIEWS", "PRESETS",
+    "RANGES", "LR_OPTIONS", "RATE_OPTIONS", "STOP_LOSS_OPTIONS", "stop_reason",
+    "OPTIMIZER_LABELS", "REG_LABELS", "LOSS_LABELS", "EDGE_VIEWS", "PRESETS",
     "MAX_LAYERS", "MAX_WIDTH", "build_trainer", "apply_hyperparameters",
     "needs_reset", "reset_reason", "preset_config", "divergence_message", "recovery_message",
     "batch_options", "boundary_grid", "cost_meter", "SCORE_RANGE",
@@ -63,6 +64,8 @@ RATE_OPTIONS = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 #: by URL name, as the page labels them
 OPTIMIZER_LABELS = {name: cls.__name__ for name, cls in OPTIMIZERS.items()}
 REG_LABELS = dict(zip(REGULARIZERS, ("none", "L1 (lasso)", "L2 (weight decay)"), strict=True))
+#: "stop when the train loss is below" thresholds offered (0: never)
+STOP_LOSS_OPTIONS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
 #: the binary losses the page offers, with their labels (one table of every loss's label: notation.LOSS_NOTATION)
 LOSS_LABELS = {name: LOSS_NOTATION[name].label for name in TASK_LOSSES["binary"]}
 #: what edge width shows in the network diagram
@@ -90,7 +93,9 @@ class PlaygroundConfig:
     activation, lr (learning rate), optimizer, reg and rate (regularization: none, L1 or L2),
     batch_size (0 = all), loss, momentum, engine, steps_per_frame (steps per animation
     frame), discretize (two-colour boundary), show_test (draw test points), edge_view
-    ('weight' or 'gradient'), present (presenter mode: large type, controls in a compact bar).
+    ('weight' or 'gradient'), present (presenter mode: large type, controls in a compact bar),
+    stop_step and stop_loss (stop rules: pause at that step, or once the train loss is below
+    that value; 0 for never), so an instructor can line a class up at the same point.
 
     The default (moons 100, 8-8 tanh, hinge, lr 0.3, full batch) reaches >= 97% training
     accuracy in about 120 steps.
@@ -117,6 +122,8 @@ class PlaygroundConfig:
     show_test: bool = True
     edge_view: str = "weight"
     present: bool = False
+    stop_step: int = 0
+    stop_loss: float = 0.0
 
     def data_key(self):
         """The fields that define the data and the split: changing one resets the model."""
@@ -155,6 +162,8 @@ RANGES = {
     "show_test": ("bool",),
     "edge_view": ("choice", tuple(EDGE_VIEWS)),
     "present": ("bool",),
+    "stop_step": ("int", 0, 100_000),
+    "stop_loss": ("choice", STOP_LOSS_OPTIONS),
 }
 
 
@@ -243,6 +252,26 @@ def reset_reason(old, new):
         return "The data changed, so the model was reset to fresh weights."
     if old.architecture_key() != new.architecture_key():
         return "The network changed, so the model was reset to fresh weights."
+    return ""
+
+
+def stop_reason(trainer, cfg):
+    """Why training must not go on, by the configuration's stop rules, or '' to go on.
+
+    Checked before every step: at `cfg.stop_step` (> 0) steps, or once the train loss (the curves'
+    data loss) is below `cfg.stop_loss` (> 0). Play at a stop therefore trains nothing until the
+    rule is raised or switched off (0).
+
+    Returns:
+        a plain-text sentence for the page's notice, or ''.
+    """
+    if cfg.stop_step and trainer.step_count >= cfg.stop_step:
+        return (f"Stopped at step {trainer.step_count}: the stop rule says step {cfg.stop_step}. "
+                "Raise it (or set 0) to go on.")
+    loss = trainer.current["train_loss"]
+    if cfg.stop_loss and loss < cfg.stop_loss:
+        return (f"Stopped at step {trainer.step_count}: the train loss {loss:.4g} is below the stop rule's "
+                f"{cfg.stop_loss:g}. Lower it (or set 0) to go on.")
     return ""
 
 

@@ -27,7 +27,7 @@ QUERY_NAMES = {
     "features": "features", "hidden": "layers", "activation": "act", "lr": "lr", "optimizer": "opt", "reg": "reg",
     "rate": "rate", "batch_size": "batch", "loss": "loss",
     "momentum": "mom", "engine": "engine", "steps_per_frame": "spf", "discretize": "discrete",
-    "show_test": "showtest", "edge_view": "edges", "present": "present",
+    "show_test": "showtest", "edge_view": "edges", "present": "present", "stop_step": "stop", "stop_loss": "stoploss",
 }
 _FIELD_OF = {v: k for k, v in QUERY_NAMES.items()}
 #: a parameter of older links: ``l2=x`` still means L2 at rate x (``reg=l2&rate=x``) unless the link says reg
