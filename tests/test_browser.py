@@ -338,11 +338,14 @@ def test_playground_views_agree_and_pause_stops_within_one_frame(app_url, browse
         samples.append(page.evaluate(_VIEW_STEPS))
         page.wait_for_timeout(150)
     def consistent(sample):
-        # the three charts name one step; the metric, drawn at once while the canvases paint once
-        # their images have decoded, is at most that frame ahead
-        metric, *charts = sample
-        return (len(charts) == 3 and len(set(charts)) == 1 and None not in sample
-                and 0 <= int(metric) - int(charts[0]) <= spf)
+        # while playing, the three charts name one frame's step, give or take the frame a busy browser
+        # is still painting (each canvas paints once its image has decoded); the metric, drawn at once,
+        # is at most two frames ahead (in CI, where the browser and the server share two cores, one frame
+        # behind happened in 1 of 12 samples)
+        if None in sample or len(sample) != 4:
+            return False
+        metric, *charts = (int(v) for v in sample)
+        return max(charts) - min(charts) <= spf and 0 <= metric - min(charts) <= 2 * spf
 
     assert sum(map(consistent, samples)) >= len(samples) // 2, samples
     _click(page, "pause")
@@ -350,6 +353,8 @@ def test_playground_views_agree_and_pause_stops_within_one_frame(app_url, browse
     after = _step_value(page)
     page.wait_for_timeout(1500)
     assert _step_value(page) == after  # stopped
+    final = page.evaluate(_VIEW_STEPS)  # paused: every view shows the same step, exactly
+    assert len(set(final)) == 1 and final[0] == after.replace(",", ""), (final, after)
     pressed_at, shown = page.evaluate("() => window.__press")
     overshoot = int(after.replace(",", "")) - int(shown.replace(",", ""))
     log = page.evaluate("() => window.__steps")
