@@ -220,6 +220,11 @@ class Trainer:
         if value or self.reg == "l2":  # l2 = 0 leaves an L1 set-up alone
             self.reg, self.rate = "l2", value
 
+    @property
+    def l1(self):
+        """The L1 rate: `rate` when `reg` is 'l1', else 0.0 (the optimizer applies it as a proximal step)."""
+        return self.rate if self.reg == "l1" else 0.0
+
     def _sync_optimizer(self):
         """Give the optimizer this step's hyperparameters; a new `optimizer_name` gets a fresh one."""
         cls = OPTIMIZERS[self.optimizer_name]
@@ -227,7 +232,7 @@ class Trainer:
             self.optimizer = cls(self.optimizer.params, lr=self.lr)
         opt = self.optimizer
         opt.lr = self.lr
-        opt.l1 = self.rate if self.reg == "l1" else 0.0
+        opt.l1 = self.l1
         if cls is SGD:
             opt.momentum = self.momentum
         elif cls is AdamW:
@@ -321,7 +326,7 @@ class Trainer:
         fn = get_engine(self.engine)
         self._sync_optimizer()
         params = self.optimizer.params
-        l1 = self.rate if self.reg == "l1" else 0.0
+        l1 = self.l1
         before = self._state()
         # the L1 term's value, at the weights before the update (the optimizer applies L1 as a
         # proximal step, so no graph is built for it), outside the timed part as the cost meter's

@@ -105,13 +105,13 @@ def _update_rule(trainer, shadow):
         else:
             rule = f"{name}: {adam}"
         plain = False
-    if trainer.reg == "l1" and trainer.rate:
-        ts = opt.l1_thresholds(trainer.rate)
+    if trainer.l1:
+        ts = opt.l1_thresholds(trainer.l1)
         if isinstance(opt, Adam):
             lo, hi = min(ts), max(ts)
             span = f"{_f(lo)}" if lo == hi else f"from {_f(lo)} to {_f(hi)}"
             rule += (f", then L1's proximal step moves each weight toward 0 (stopping at 0) by its own threshold "
-                     f"lr·α/(√v̂ + ε), α = {_f(trainer.rate)}: here {span}")
+                     f"lr·α/(√v̂ + ε), α = {_f(trainer.l1)}: here {span}")
         else:
             rule += f", then L1's proximal step moves each weight lr·α = {_f(ts[0])} toward 0 (stopping at 0)"
         plain = False
@@ -120,10 +120,10 @@ def _update_rule(trainer, shadow):
 
 def _reg_text(trainer):
     """' plus the L2 term α·Σw²' (or L1's), or ''."""
-    if trainer.reg == "l2" and trainer.rate:
-        return f" plus the L2 term α·Σw² (α = {_f(trainer.rate)})"
-    if trainer.reg == "l1" and trainer.rate:
-        return f" plus the L1 term α·Σ|w| (α = {_f(trainer.rate)})"
+    if trainer.l2:
+        return f" plus the L2 term α·Σw² (α = {_f(trainer.l2)})"
+    if trainer.l1:
+        return f" plus the L1 term α·Σ|w| (α = {_f(trainer.l1)})"
     return ""
 
 
@@ -243,7 +243,7 @@ def slow_motion(trainer, example=None, top=5):
         mean = f"The step uses the whole training set: ∂L/∂w is the mean of ∂ℓ/∂w over its {B} examples"
     else:
         mean = f"This is a mini-batch of {B} examples: ∂L/∂w is the mean of ∂ℓ/∂w over the batch"
-    if trainer.reg == "l2" and trainer.rate:  # L1 is the optimizer's proximal step, not in the gradient
+    if trainer.l2:  # L1 is the optimizer's proximal step, not in the gradient
         mean += " (plus the L2 term's gradient 2·α·w)"
     if copies:
         mean += f", so example #{example}'s share is {copies}/{B} of its own ∂ℓ/∂w"
