@@ -13,6 +13,39 @@ function cssVar(el, name, fallback) {
   return v || fallback;
 }
 
+// a number as Python's "%.3g" writes it (trailing zeros dropped): tips that arrive as numbers are formatted here
+function fmtG(v) {
+  if (v === null || v === undefined) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
+  return String(Number(Number(v).toPrecision(3)));
+}
+
+// a layer's hover text for item i: its "tips" (one per item), "tip" (one for all), or "fmt" with {k}
+// replaced by the k-th of the item's "stride" numbers in "vals"
+function tipText(layer, i) {
+  if (layer.tips) return layer.tips[i];
+  if (layer.tip) return layer.tip;
+  if (layer.fmt) {
+    const n = layer.stride || 1;
+    return layer.fmt.replace(/\{(\d+)\}/g, (m, k) => fmtG((layer.vals || [])[i * n + Number(k)]));
+  }
+  return null;
+}
+
+function hasTip(layer) { return Boolean(layer.tip || layer.tips || layer.fmt); }
+
+// squared pixel distance from (X, Y) to the segment (ax, ay)-(bx, by)
+function segDist2(X, Y, ax, ay, bx, by) {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 > 0 ? Math.max(0, Math.min(1, ((X - ax) * dx + (Y - ay) * dy) / len2)) : 0;
+  const ex = ax + t * dx - X;
+  const ey = ay + t * dy - Y;
+  return ex * ex + ey * ey;
+}
+
 function loadImage(cache, src) {
   let p = cache.get(src);
   if (!p) {
@@ -27,7 +60,7 @@ function loadImage(cache, src) {
 
 function sceneImages(scene) {
   const out = [];
-  for (const layer of scene.layers || []) if (layer.type === "image") out.push(layer.src);
+  for (const layer of scene.layers || []) if (layer.type === "image" || layer.type === "sprites") out.push(layer.src);
   if (scene.colorbar && scene.colorbar.src) out.push(scene.colorbar.src);
   return out;
 }
@@ -41,9 +74,17 @@ class Chart {
     this.canvas.setAttribute("data-testid", "liveChartCanvas");
     this.tip = document.createElement("div");
     this.tip.style.cssText = "position:absolute;display:none;pointer-events:none;padding:2px 6px;border-radius:4px;font:12px sans-serif;background:rgba(255,255,255,0.92);color:#222;border:1px solid #999;white-space:nowrap;";
+    this.tipText = document.createElement("div");
+    // a sprite under the pointer, shown "zoom" px large inside the tip (a neuron's map, big): its sheet as a
+    // background, scaled and shifted to the cell (a div, so the chart keeps one canvas)
+    this.zoom = document.createElement("div");
+    this.zoom.setAttribute("data-testid", "liveChartZoom");
+    this.zoom.style.cssText = "display:none;margin:4px 0 2px 0;background-repeat:no-repeat;";
+    this.tip.append(this.tipText, this.zoom);
     this.box.append(this.canvas, this.tip);
     root.appendChild(this.box);
     this.images = new Map();
+    this.kept = new Map();  // name -> the last layer of that name, for {"type": "keep", "name"} layers
     this.seq = 0;
     this.painted = 0;
     this.scene = null;
@@ -55,6 +96,16 @@ class Chart {
 
   show(scene) {
     this.resize.observe(this.box);
+    // a {"type": "keep", "name"} layer stands for the last layer of that name this chart received (a frame
+    // omits what has not changed: the neuron maps, a reference run); none yet: it is left out
+    const layers = [];
+    for (const layer of scene.layers || []) {
+      const l = layer.type === "keep" ? this.kept.get(layer.name) : layer;
+      if (!l) continue;
+      layers.push(l);
+      if (l.name) this.kept.set(l.name, l);
+    }
+    scene = Object.assign({}, scene, { layers });
     const seq = ++this.seq;
     Promise.all(sceneImages(scene).map((src) => loadImage(this.images, src))).then((imgs) => {
       if (seq !== this.seq) return;  // a newer scene arrived meanwhile: paint that one instead
@@ -118,6 +169,7 @@ class Chart {
     const g = c.getContext("2d");
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, L.W, L.H);
+    this.spriteBoxes = [];
     const ink = cssVar(this.box, "--st-text-color", FALLBACK_TEXT);
     const font = cssVar(this.box, "--st-font", "sans-serif");
     g.save();
@@ -151,6 +203,8 @@ class Chart {
     this.painted += 1;
     c.setAttribute("data-frames", String(this.painted));
     c.setAttribute("data-title", s.title || "");
+    // what was painted, by layer name (a kept layer included): for tests and for reading the page
+    c.setAttribute("data-layers", (s.layers || []).map((l) => l.name || l.type).join(","));
   }
 
   paintLayer(g, L, layer, ink, font) {
@@ -163,6 +217,25 @@ class Chart {
       const ya = this.py(L, layer.y[1]);
       const yb = this.py(L, layer.y[0]);
       g.drawImage(im, xa, ya, xb - xa, yb - ya);
+    } else if (layer.type === "sprites") {
+      // cell k of a sheet of n cells side by side, centred on point k, "size" px square (at most "fit" of a
+      // data unit on either axis), framed in "stroke" (or "strokes"[k])
+      const im = this.bySrc.get(layer.src);
+      if (!im) return;
+      const xy = layer.xy || [];
+      const n = Math.max(1, xy.length / 2);
+      const cw = im.naturalWidth / n;
+      const fit = layer.fit || 0.8;
+      const side = Math.min(layer.size || 24, fit * L.pw / Math.abs(L.x1 - L.x0), fit * L.ph / Math.abs(L.y1 - L.y0));
+      g.imageSmoothingEnabled = layer.smooth !== false;
+      for (let k = 0; k < n; k++) {
+        const X = this.px(L, xy[2 * k]) - side / 2;
+        const Y = this.py(L, xy[2 * k + 1]) - side / 2;
+        g.drawImage(im, k * cw, 0, cw, im.naturalHeight, X, Y, side, side);
+        if (layer.zoom) this.spriteBoxes.push({ src: layer.src, k, n, X, Y, side, zoom: layer.zoom });
+        const frame = layer.strokes ? layer.strokes[k] : layer.stroke;
+        if (frame) { g.strokeStyle = frame; g.lineWidth = layer.line || 1; g.strokeRect(X, Y, side, side); }
+      }
     } else if (layer.type === "lines") {
       g.strokeStyle = layer.color || ink;
       g.lineWidth = layer.width || 1;
@@ -334,11 +407,13 @@ class Chart {
     return { X, Y, x, y, inside };
   }
 
+  // the item under the pointer: a point with a tip within 8 px, else a line with tips within 6 px (path k of
+  // a 'lines' layer is its item k)
   nearest(at) {
     let best = null;
     let bestD = 64;  // within 8 px
     (this.scene.layers || []).forEach((layer, li) => {
-      if (layer.type !== "points" || !(layer.tip || layer.tips)) return;
+      if (layer.type !== "points" || !hasTip(layer)) return;
       const xy = layer.xy || [];
       for (let i = 0; i + 1 < xy.length; i += 2) {
         const dx = this.px(this.L, xy[i]) - at.X;
@@ -347,6 +422,18 @@ class Chart {
         if (d < bestD) { bestD = d; best = { layer: li, index: i / 2, x: xy[i], y: xy[i + 1] }; }
       }
     });
+    if (best) return best;
+    bestD = 36;  // within 6 px
+    (this.scene.layers || []).forEach((layer, li) => {
+      if (layer.type !== "lines" || !hasTip(layer)) return;
+      (layer.paths || []).forEach((p, k) => {
+        for (let i = 0; i + 3 < p.length; i += 2) {
+          const d = segDist2(at.X, at.Y, this.px(this.L, p[i]), this.py(this.L, p[i + 1]),
+            this.px(this.L, p[i + 2]), this.py(this.L, p[i + 3]));
+          if (d < bestD) { bestD = d; best = { layer: li, index: k, x: at.x, y: at.y, line: true }; }
+        }
+      });
+    });
     return best;
   }
 
@@ -354,15 +441,35 @@ class Chart {
     if (!this.scene || !this.L) return;
     const at = this.dataAt(e);
     const hit = at.inside ? this.nearest(at) : null;
-    if (!hit) { this.tip.style.display = "none"; return; }
-    const layer = this.scene.layers[hit.layer];
-    const xl = (this.scene.x && this.scene.x.label) || "x";
-    const yl = (this.scene.y && this.scene.y.label) || "y";
-    const head = layer.tips ? layer.tips[hit.index] : layer.tip;
-    this.tip.textContent = head + ": " + xl + "=" + hit.x.toFixed(2) + ", " + yl + "=" + hit.y.toFixed(2);
+    const box = at.inside ? (this.spriteBoxes || []).find((b) => at.X >= b.X && at.X <= b.X + b.side
+      && at.Y >= b.Y && at.Y <= b.Y + b.side) : null;
+    if (!hit && !box) { this.tip.style.display = "none"; return; }
+    let text = "";
+    if (hit) {
+      const layer = this.scene.layers[hit.layer];
+      const xl = (this.scene.x && this.scene.x.label) || "x";
+      const yl = (this.scene.y && this.scene.y.label) || "y";
+      const head = tipText(layer, hit.index);
+      // tips of items that carry numbers ("vals": a network's nodes and edges) and of lines say all there is; a
+      // plain point's tip gets its coordinates
+      text = (layer.vals || hit.line) ? head
+        : head + ": " + xl + "=" + hit.x.toFixed(2) + ", " + yl + "=" + hit.y.toFixed(2);
+    }
+    this.tipText.textContent = text;
+    this.tipText.style.display = text ? "block" : "none";
+    if (box) {
+      const z = this.zoom.style;
+      z.width = z.height = box.zoom + "px";
+      z.backgroundImage = "url(" + box.src + ")";
+      z.backgroundSize = box.n * box.zoom + "px " + box.zoom + "px";
+      z.backgroundPosition = -box.k * box.zoom + "px 0px";
+      z.display = "block";
+    } else {
+      this.zoom.style.display = "none";
+    }
     this.tip.style.display = "block";
     this.tip.style.left = Math.min(at.X + 12, this.L.W - this.tip.offsetWidth - 4) + "px";
-    this.tip.style.top = Math.max(0, at.Y - 28) + "px";
+    this.tip.style.top = Math.max(0, at.Y - 28 - (box ? box.zoom + 6 : 0)) + "px";
   }
 
   click(e) {
@@ -370,9 +477,13 @@ class Chart {
     const at = this.dataAt(e);
     if (!at.inside) return;
     const hit = this.nearest(at);
+    const layer = hit ? this.scene.layers[hit.layer] : null;
+    const n = (layer && layer.stride) || 1;
     this.trigger("click", {
       x: Number(at.x.toFixed(4)), y: Number(at.y.toFixed(4)),
       layer: hit ? hit.layer : null, index: hit ? hit.index : null,
+      // the hit item's numbers ("vals"), which name it (e.g. an edge's layer, row and column)
+      vals: layer && layer.vals ? layer.vals.slice(hit.index * n, hit.index * n + n) : null,
     });
   }
 }

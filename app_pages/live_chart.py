@@ -24,7 +24,17 @@ The scene (built in Python, e.g. `micrograd.lessons.playground_paint.boundary_sc
   ``{"type": "points", "xy": [x0, y0, ...], "shape": "circle"|"square"|"diamond", "size", "fill",
   "stroke", "line", "halo", "tip" or "tips"}`` (hovering a point shows its tip and coordinates),
   ``{"type": "rect", "x": [x0, x1], "y": [y0, y1], "fill", "stroke", "line"}``,
-  ``{"type": "text", "x", "y", "text", "color", "size", "align", "baseline"}``;
+  ``{"type": "text", "x", "y", "text", "color", "size", "align", "baseline"}``,
+  ``{"type": "sprites", "src": PNG data URL, "xy": [x0, y0, ...], "size", "fit", "stroke" or "strokes", "line"}``
+  (a sheet of n equal cells side by side, cell k drawn centred on point k, ``size`` CSS pixels square but at most
+  ``fit`` of a data unit on either axis, framed in ``strokes[k]``; with ``"zoom": px``, hovering a cell shows it
+  that large in the tip: the network's neuron maps),
+  ``{"type": "keep", "name"}`` (the last layer of that ``name`` this chart received: a frame leaves out what
+  has not changed; nothing until one arrived);
+- numbers instead of tip text: a 'points' or 'lines' layer may carry ``"vals"`` (flat numbers, ``"stride"`` of
+  them per point or per path) and ``"fmt"`` (e.g. ``"w = {0}, ∂L/∂w = {1}"``: ``{k}`` is the item's k-th
+  number as ``%.3g`` writes it); hovering within 6 px of a 'lines' path with ``fmt`` or ``tips`` shows its tip
+  (a point within 8 px comes first);
 - ``colorbar``: ``{"src": PNG data URL (top = high), "range": [lo, hi], "ticks", "label", "smooth"}``;
 - ``y2``: a second scale on the right, ``{"ticks": [[y, "label"], ...], "label"}`` (tick positions in
   the ``y`` axis's units: the scene maps its second series onto ``y`` itself);
@@ -42,6 +52,7 @@ folder on ``sys.path``). In `AppTest` the element is ``at.get("bidi_component")`
 """
 
 import json
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -49,14 +60,17 @@ import streamlit as st
 __all__ = ["scene_chart", "painter_loader", "COMPONENT_NAME", "JS", "SHARED_STUB"]
 
 COMPONENT_NAME = "micrograd_live_chart"
+_TRAILING_COMMENT = re.compile(r"\s{2,}// .*$")
 
 
 def _compact(source):
-    """The script as sent to the browser: comment-only lines and indentation removed (about a third smaller).
+    """The script as sent to the browser: comment-only lines, trailing comments (two spaces or more, then
+    ``// ``) and indentation removed (about a third smaller).
 
-    The script has no multi-line strings, so this changes no string's content.
+    The script has no multi-line strings and no string holding two spaces then ``// ``, so this changes no
+    string's content.
     """
-    lines = (line.strip() for line in source.splitlines())
+    lines = (_TRAILING_COMMENT.sub("", line).strip() for line in source.splitlines())
     return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
@@ -98,7 +112,8 @@ def scene_chart(scene, *, key, on_click=None, shared=False):
         key: the element's key; a fixed key is what makes the chart update in place.
         on_click: optional callback; when given, a click in the plot reruns the app with the
             click (``{"x", "y"}`` in data coordinates, and ``"layer"``, ``"index"`` of the
-            point within 8 px, or None) as the return value, and the callback runs first.
+            point within 8 px or else the path within 6 px that has a tip, or None, and ``"vals"``: that
+            item's ``stride`` numbers, or None) as the return value, and the callback runs first.
         shared: send only the stub and paint with the painter `painter_loader` put on the page
             (which the page must call too); False sends the whole painter with this element.
 

@@ -8,8 +8,10 @@ Pause / Step / Reset are `on_click` callbacks.
 Why Pause stops at once: a click is a full-app rerun request, and Streamlit (1.67,
 runtime/scriptrunner_utils/script_requests.py) folds any timer (fragment) request pending with
 it into that one full run, which interrupts a running frame at its next Streamlit call and runs
-the callback (playing = False) before the page. The frame makes a Streamlit call before every
-training step, so at most the step already running finishes. Timer requests that arrive later
+the callback (playing = False) before the page. While it trains, the frame makes a Streamlit call
+between steps once TICK_SECONDS (50 ms) have passed since its last, so a Pause lands within 50 ms and
+the step then running (at the default set-up a frame's 5 steps take ~30 ms, so its one call comes
+before the first step, when its turn begins). Timer requests that arrive later
 run the fragment with playing False: they redraw, they do not train.
 
 Many sessions in one server process: a frame that trains first takes its turn in
@@ -28,6 +30,9 @@ import urllib.parse
 
 import streamlit as st
 
+from app_pages import playground_microscope as pgmicro
+from app_pages import playground_network as pgnet
+from app_pages import playground_user_data as pgdata
 from app_pages import registry
 from app_pages.frame_share import FRAMES
 from app_pages.live_chart import painter_loader, scene_chart
@@ -38,7 +43,8 @@ from micrograd.lessons import playground_paint as paint
 from micrograd.lessons import playground_url as pgurl
 
 FRAME_SECONDS = 0.09  # 11 frames a second while playing (a timer tick due while a frame runs is skipped)
-FLUSH_SECONDS = 0.03  # under load, a session waits this long after its frame for the frame to be sent
+TICK_SECONDS = 0.05  # while a frame trains, a Streamlit call (where a click interrupts it) at least this often
+FLUSH_SECONDS = 0.02  # after its frame a playing session waits this long (off the GIL) for the frame to be sent
 DEFAULT_WIDTH = 4  # neurons in a hidden layer that was just added
 #: presenter mode: chart text 1.5 times the painter's 12 px (18 px axis labels), the boundary's plot at most
 #: this tall (with the metrics and the bar above it, the boundary and the curves fit a 1920 x 1080 screen)
@@ -89,9 +95,9 @@ def _rebuild(cfg, note="", keep_playing=False):
     """A fresh trainer for cfg (scalar engine if the chosen one is unavailable); pauses unless keep_playing."""
     try:
         get_engine(cfg.engine)
-        ss.pg_trainer = pg.build_trainer(cfg)
+        ss.pg_trainer = pg.build_trainer(cfg, data=pgdata.points_for(cfg))  # the student's own points, if any
     except ValueError:
-        ss.pg_trainer = pg.build_trainer(cfg.replace(engine="scalar"))
+        ss.pg_trainer = pg.build_trainer(cfg.replace(engine="scalar"), data=pgdata.points_for(cfg))
     ss.pg_cfg = cfg
     ss.playing = bool(keep_playing and ss.get("playing"))
     if note:
@@ -133,7 +139,23 @@ def on_preset():
     if name in pg.PRESETS:
         cfg = pg.preset_config(name).replace(present=bool(ss.get(KEYS["present"])))  # the mode stays
         _load_into_widgets(cfg)
+        pgdata.drop()  # a scenario brings its own data
         _rebuild(cfg, f"Preset “{name}” loaded: {pg.PRESETS[name][0]}")
+
+
+def fit_problem_controls():
+    """Before the Data controls are drawn: a dataset of the chosen problem and a loss its task trains with.
+
+    A Problem change picks that problem's first dataset, a dataset of another task that task's default loss
+    (`pg.fit_problem`). Returns a sentence saying what changed, or ''.
+    """
+    cfg, changed = pg.fit_problem(_cfg_from_widgets())
+    if not changed:
+        return ""
+    ss.pg_dataset, ss.pg_loss = cfg.dataset, cfg.loss
+    task = {"binary": "two classes", "multiclass": "three classes", "regression": "real-valued targets"}[cfg.task]
+    return f"{cfg.dataset} has {task}, so the loss is {pg.LOSS_LABELS[cfg.loss]}." if changed == ["loss"] else (
+        f"{cfg.problem.capitalize()}: dataset {cfg.dataset}, loss {pg.LOSS_LABELS[cfg.loss]}.")
 
 
 # Streamlit drops the state of widgets a run does not draw, so if this page's always-drawn slider has
@@ -146,11 +168,13 @@ if "pg_cfg" not in ss:
     ss.pg_hidden, hide_notices = pgurl.decode_hide(st.query_params.get(pgurl.HIDE_PARAM))  # a classroom link's
     ss.pg_url_notices = url_notices + hide_notices
     _rebuild(url_cfg)
+    ss.pg_url_notices += pgmicro.point_from_link(st.query_params.get(pgurl.POINT_PARAM), ss.pg_trainer)  # microscope
     _load_into_widgets(url_cfg)
 for key, value in _widget_values(ss.pg_cfg).items():  # widgets not on screen lose their state
     if key not in ss or not _valid(key, ss[key]):
         ss[key] = value
 ss.setdefault("playing", False)
+pgdata.apply_pending(_rebuild)  # an "add" / "remove" click on the boundary: edit the points, a fresh model
 
 present = bool(ss[KEYS["present"]])
 hidden = ss.get("pg_hidden", frozenset())  # controls a classroom link hides: they keep the link's values
@@ -189,8 +213,16 @@ with controls:
               disabled=ss.get("pg_preset") is None, width="stretch",
               help="Load the scenario again: its settings and fresh weights.")
     st.subheader(":material/scatter_plot: Data")
+    problem_note = fit_problem_controls()
+    if shown("problem"):
+        st.selectbox("Problem", pg.PROBLEMS, key="pg_problem",
+                     help="Classification: each point has a class (two, or three with a softmax over three "
+                     "outputs). Regression: each point has a real-valued target, and the output is a number.")
     if shown("dataset"):
-        st.selectbox("Dataset", pg.RANGES["dataset"][1], key="pg_dataset")
+        st.selectbox("Dataset", pg.PROBLEM_DATASETS[ss.pg_problem], key="pg_dataset",
+                     format_func=pg.DATASET_LABELS.get)
+    if problem_note:
+        st.caption(f":material/info: {problem_note}")
     if shown("n_points"):
         st.slider("Number of points", 20, 300, step=10, key="pg_n_points")
     if shown("noise"):
@@ -201,6 +233,8 @@ with controls:
         st.number_input("Seed", 0, 9999, step=1, key="pg_seed",
                         help="Seeds the data, the split and the initial weights.")
         st.button("New data", key="new_data", icon=":material/casino:", on_click=on_new_data, width="stretch")
+    if shown("dataset"):
+        pgdata.controls(_rebuild, _cfg_from_widgets())  # "Your own data": upload, back to the generated data
 
     st.subheader(":material/hub: Network")
     if shown("features"):
@@ -237,7 +271,7 @@ with controls:
         st.select_slider("Batch size", batch_opts, key="pg_batch_size",
                          format_func=lambda b: "all" if b == 0 else str(b))
     if shown("loss"):
-        st.selectbox("Loss", list(pg.LOSS_LABELS), key="pg_loss", format_func=pg.LOSS_LABELS.get)
+        st.selectbox("Loss", pg.task_losses(ss.pg_dataset), key="pg_loss", format_func=pg.LOSS_LABELS.get)
     if shown("momentum"):
         st.slider("SGD momentum", 0.0, 0.99, step=0.01, key="pg_momentum",
                   disabled=ss.get("pg_optimizer", "sgd") != "sgd",
@@ -260,8 +294,9 @@ with controls:
             pick = st.multiselect("Hide these controls from students", list(pgurl.HIDEABLE), key="pg_hide_pick",
                                   help="The link opens this set-up; hidden controls keep its values.")
             link = {**pgurl.encode_query(_cfg_from_widgets()), **({pgurl.HIDE_PARAM: pgurl.encode_hide(
-                pgurl.HIDEABLE[n] for n in pick)} if pick else {})}
+                pgurl.HIDEABLE[n] for n in pick)} if pick else {}), **pgdata.link_params()}
             st.code("playground?" + urllib.parse.urlencode(link, safe=",-"), language=None, wrap_lines=True)
+            pgdata.link_caption()
 
 cfg = _cfg_from_widgets()
 
@@ -282,6 +317,8 @@ if engine_problem:
 query = pgurl.encode_query(cfg)
 if hidden:  # a classroom link stays one
     query[pgurl.HIDE_PARAM] = pgurl.encode_hide(hidden)
+query.update(pgmicro.link_params(trainer))  # point=INDEX while the microscope is open
+query.update(pgdata.link_params())  # own=1 while the points are the student's own (a link cannot carry them)
 if st.query_params.to_dict() != query:
     st.query_params.from_dict(query)
 
@@ -330,24 +367,26 @@ def live_view():
     """
     tr = ss.pg_trainer
     view = ss.pg_cfg
-    # Before each step, a Streamlit call (an empty placeholder, drawn as nothing; always there, so the
-    # layout below keeps its place): every call is a point where a pending click interrupts this run,
-    # so a click takes effect before the next step, not after the whole frame. Training comes before
+    # Between steps, a Streamlit call (an empty placeholder, drawn as nothing; always there, so the
+    # layout below keeps its place) once TICK_SECONDS have passed since the last: every call is a point
+    # where a pending click interrupts this run, so a Pause takes effect within TICK_SECONDS and one step,
+    # not after the whole frame (each call is one more message: ~0.2 ms of server CPU). Training comes before
     # drawing: measured in Chromium on one session (10 s, 0.1 s timer), this order showed 9.6-9.8
     # boundary frames/s against 8.2-9.3 for drawing first.
     tick = st.empty()
     if not ss.playing:  # a redraw that does not train (a click, the first run) takes no turn
-        _frame(tr, view, tick)
+        _frame(pgnet.shown_trainer(tr), view, tick)  # the scrubbed step's copy, or tr (playground_network.py)
         return
     # A frame that trains waits for its turn among the process's playing sessions (frame_share.py: in
     # arrival order, one at a time), asleep off the GIL. A click meanwhile takes effect at the first
-    # Streamlit call of the turn, before any step. When others wait, the session pauses FLUSH_SECONDS
-    # after its turn: its next run (its timer has fired meanwhile) starts by dropping whatever of this
-    # frame the event loop has not sent yet, which under load was the charts of one frame in eight.
+    # Streamlit call of the turn, before any step. After its turn the session pauses FLUSH_SECONDS (asleep,
+    # so the event loop has the GIL): the next run, due at once whenever the timer fired during this one,
+    # starts by dropping whatever of this frame the event loop has not sent yet (ForwardMsgQueue.clear on
+    # SCRIPT_STARTED). Measured with benchmarks/load.py's "frames missing a chart", one session: without
+    # the pause 7 of 13 frames lost a chart (the browser kept an older picture there); with 10 ms, 1 of 18.
     with FRAMES.turn():
         _frame(tr, view, tick)
-    if FRAMES.waiting:
-        time.sleep(FLUSH_SECONDS)
+    time.sleep(FLUSH_SECONDS)
 
 
 def _row():
@@ -359,8 +398,11 @@ def _row():
 def _frame(tr, view, tick):
     """Train `steps_per_frame` steps if playing (a Streamlit call before each), then draw every view of `tr`."""
     if ss.playing:
+        last_call = time.perf_counter()  # the placeholder was just drawn
         for _ in range(view.steps_per_frame):
-            tick.empty()
+            if time.perf_counter() - last_call >= TICK_SECONDS:
+                tick.empty()
+                last_call = time.perf_counter()
             stop = pg.stop_reason(tr, view)
             if stop:  # a stop rule: pause, say why, redraw the whole page (buttons, timer)
                 ss.playing, ss.pg_notice = False, stop
@@ -368,6 +410,7 @@ def _frame(tr, view, tick):
             if not tr.step():  # the guard paused us: redraw the whole page (buttons, timer)
                 ss.playing = False
                 st.rerun()
+            pgnet.record(tr)  # a weight snapshot, for scrubbing
     present = view.present
     k = PRESENT_FONT_SCALE if present else 1.0
     if present:  # metrics in one row, then the boundary and the curves side by side, the rest below
@@ -386,31 +429,42 @@ def _frame(tr, view, tick):
             st.info(recovery, icon=":material/trending_down:")
         cur = tr.current
         no_test = not len(tr.y_test)
-        m = [_row()] * 6 if present else st.columns(3) * 2  # two rows of three: each column holds two metrics
+        train_score, test_score = pg.score_metrics(tr)  # accuracy, or a regression's R²
+        # one row of six, or two rows of three (two elements, where st.columns(3) sends four)
+        m = [_row()] * 6 if present else [row for row in (_row(), _row()) for _ in range(3)]
         m[0].metric("Step", tr.step_count)
         m[1].metric("Train loss", f"{cur['train_loss']:.4f}")
-        m[2].metric("Train accuracy", f"{cur['train_acc']:.0%}")
+        m[2].metric(*train_score)
         m[3].metric("Epoch", f"{tr.epoch:.1f}")
         m[4].metric("Test loss", "–" if no_test else f"{cur['test_loss']:.4f}")
-        m[5].metric("Test accuracy", "–" if no_test else f"{cur['test_acc']:.0%}")
+        m[5].metric(*test_score)
     boundary_height = PRESENT_BOUNDARY_HEIGHT if present else 460
     with left:
-        scene_chart(paint.boundary_scene(tr, view.discretize, view.show_test, max_height=boundary_height,
-                                         font_scale=k), key="pg_boundary_chart", shared=True)
-        st.caption("● class +1 (purple) · ■ class −1 (orange) · hollow, on a white disc: test points · "
-                   "black line: the decision boundary, score = 0")
-    network = functools.partial(scene_chart, paint.network_scene(tr, view.edge_view, font_scale=k),
-                                key="pg_network_chart", shared=True)
+        neuron = pgnet.selected_neuron(tr)
+        if scene_chart(paint.boundary_scene(tr, view.discretize, view.show_test, max_height=boundary_height,
+                                            font_scale=k, mark=pgmicro.marked_point(tr),
+                                            neuron=neuron, outline=pgnet.reference_outline()),
+                       key="pg_boundary_chart", shared=True, on_click=pgmicro.on_boundary_click) is not None:
+            st.rerun()  # a click (its callback has run): the whole page, so the microscope panel opens
+        st.caption(pg.boundary_caption(tr, view.discretize, neuron))
+        if tr.task == "multiclass":  # in place, as the other views (a fixed key)
+            scene_chart(paint.confusion_scene(tr, font_scale=k), key="pg_confusion_chart", shared=True)
+    network = functools.partial(scene_chart, paint.network_scene(tr, view.edge_view, font_scale=k,
+                                                                 highlight=pgmicro.network_highlight(tr),
+                                                                 maps=pgnet.send_maps(tr)),
+                                key="pg_network_chart", shared=True, on_click=pgnet.on_network_click)
     with right:
-        if not present:
-            network()
+        if not present and network() is not None:
+            st.rerun()  # a click on a neuron or an edge (its callback has run): the whole page, for the panel
         # in presenter mode beside the boundary, its height following its width as the boundary's does
         scene_chart(paint.curves_scene(tr.history, tr.loss, current=tr.current, diverged=tr.diverged_history,
-                                       font_scale=k, aspect=0.75 if present else None, max_height=boundary_height),
+                                       reference=pgnet.reference_history(),
+                                       font_scale=k, aspect=0.75 if present else None, max_height=boundary_height,
+                                       metric=tr.metric),
                     key="pg_curves_chart", shared=True)
     with below:
-        if present:
-            network()
+        if present and network() is not None:
+            st.rerun()  # a click on a neuron or an edge: the whole page, for the panel
         meter = pg.cost_meter(tr)
         st.caption(f":material/speed: Cost meter, {tr.engine} engine")
         c = [_row()] * 4
@@ -418,20 +472,28 @@ def _frame(tr, view, tick):
         c[1].metric("Nodes per step", f"{meter['nodes_per_step']:,}",
                     help="Graph nodes built for one step's forward + backward: Value nodes (one per "
                     "number) with the scalar engine, Tensor nodes (one per array) with the tensor engine.")
-        c[2].metric("ms per step", f"{meter['ms_per_step']:.1f}")
+        c[2].metric("ms per step", f"{meter['ms_per_step']:.1f}",
+                    help="CPU time of one training step (forward, backward, update), a moving average: "
+                    "the time others' sessions on the same server take is not counted.")
         c[3].metric("Engine steps/s", f"{meter['steps_per_second']:.0f}",
                     help="Training steps per second of compute (forward, backward, update), not counting "
                     f"the redraw: playback shows at most steps-per-frame × {1 / FRAME_SECONDS:.0f} steps a second.")
+    pgmicro.record(ss.pg_trainer)  # the run's trajectory, for the microscope's loss landscape (tr: maybe a copy)
 
 
+pgmicro.click_mode_control()
+pgdata.add_label_control()  # in "add" click mode: the class (or target) to add
 live_view()
+pgnet.panel()  # the neuron shown, the weight editor, scrubbing, the reference run (app_pages/playground_network.py)
+pgmicro.panel()  # the backprop microscope of one training point (app_pages/playground_microscope.py)
 # Outside the fragment, so frames do not send them again: the files are made when clicked (deferred
 # callables), from the trainer as it is then; a new trainer or configuration comes with a full rerun.
-d1, d2 = st.columns(2)
+d1, d2, d3 = st.columns(3)
 d1.download_button("Loss history (CSV)", functools.partial(pg.history_csv, ss.pg_trainer),
                    file_name="history.csv", mime="text/csv", key="dl_history", on_click="ignore",
                    icon=":material/download:")
 d2.download_button("Weights (JSON)", functools.partial(pg.weights_json, ss.pg_trainer, ss.pg_cfg),
                    file_name="weights.json", mime="application/json", key="dl_weights",
                    on_click="ignore", icon=":material/download:")
+pgdata.download_button(d3)  # the points on the page (Your own data)
 painter_loader()  # outside the fragment: the painter's script is sent with full reruns only

@@ -31,7 +31,10 @@ Each session does what a browser tab does, minus the drawing:
 
 A *frame* is a run that redraws the "Step" metric and then a chart (the fast fragment: metrics,
 then the decision boundary); a run that redraws the metric but ends before the chart is
-counted as *cut short* (its training steps still count).
+counted as *cut short* (its training steps still count). A frame that brings fewer charts
+than the session's fullest frame is counted as *missing a chart*: Streamlit drops a run's
+messages that its event loop has not sent yet when the session's next run starts
+(`ForwardMsgQueue.clear` on SCRIPT_STARTED), so the browser keeps an older picture there.
 The measurement window opens once every session plays (Play pressed and a Step metric after
 it; at most 60 s after the start, a figure of its own) and lasts `--seconds`. Per session it
 reports frames/s, training steps/s (from the Step metric), frame interval p50/p95/max, KiB
@@ -39,7 +42,9 @@ received per frame (all messages, protobuf bytes before websocket compression) a
 (script exceptions, compile errors, a refused or closed connection; a slow server is no error:
 its sessions show long frame intervals). For the server it reports CPU (in cores) and RSS of
 the metered processes: `--pid` (each with its descendants), by default the process listening
-on the URL's port.
+on the URL's port, and that CPU per frame: in all, of which training (each session's steps at
+its cost meter's "ms per step", the engine's own wall-clock timing, so an estimate), and the
+rest, beyond training (Streamlit's run, the drawing, the sending).
 
 Bounded: at most 60 sessions, at most 120 seconds, loopback URLs only. Prints figures; not a
 test (tests/test_load.py runs a 2-session smoke run).
@@ -77,9 +82,10 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 class Session:
     """One emulated browser tab and what it saw.
 
-    `frames` holds one (time, step, bytes received so far) per completed frame: a run that
-    redrew the Step metric and then a chart (CHART_TYPES: the decision boundary), timed at its
-    last chart; `steps` one (time, step) per Step metric received (training happened even when
+    `frames` holds one (time, step, bytes received so far, charts) per completed frame: a run
+    that redrew the Step metric and then a chart (CHART_TYPES: the decision boundary), timed at
+    its last chart, with the number of charts it brought (0 for a whole-page run, whose other
+    charts do not compare); `steps` one (time, step) per Step metric received (training happened even when
     the run was cut short); `cut` the end times of runs that redrew the Step metric but ended
     before any chart (under load Streamlit ends such runs with FINISHED_EARLY_FOR_RERUN).
     """
@@ -91,6 +97,7 @@ class Session:
     steps: list = field(default_factory=list)
     cut: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    ms_per_step: list = field(default_factory=list)  # (time, the cost meter's "ms per step") per frame
     played_at: float | None = None
     bytes: int = 0
     play_id: str = ""
@@ -187,7 +194,8 @@ async def run_session(sess, base, page, query, stop_at, cookies=None):
             sess.ws_worker = ws.response.headers.get("X-Worker", "")
             await ws.send(rerun_msg(query, page_name=page))
             finished_first_run = False
-            drew_step, drew_chart = False, None  # this run redrew the Step metric / then a chart (when)
+            drew_step, drew_chart, charts = False, None, 0  # this run redrew the Step metric / then a chart (when)
+            fragment_run = False  # this run is a fragment's (a timer's), not the whole page's
             while True:
                 left = stop_at - time.monotonic()
                 if left <= 0:
@@ -209,13 +217,16 @@ async def run_session(sess, base, page, query, stop_at, cookies=None):
                     elif etype == "metric" and el.metric.label == "Step":
                         sess.steps.append((now, int(el.metric.body.replace(",", ""))))
                         drew_step = True
+                    elif etype == "metric" and el.metric.label == "ms per step":
+                        sess.ms_per_step.append((now, float(el.metric.body.replace(",", ""))))
                     elif etype in CHART_TYPES and drew_step:
-                        drew_chart = now
+                        drew_chart, charts = now, charts + 1
                     elif etype == "exception":
                         sess.errors.append(f"exception: {el.exception.type}: {el.exception.message[:200]}")
                 elif kind == "new_session":
-                    drew_step, drew_chart = False, None
-                    if not fmsg.metadata.run.fragment_ids:  # a full-app run: the frontend drops its timers
+                    drew_step, drew_chart, charts = False, None, 0
+                    fragment_run = bool(fmsg.metadata.run.fragment_ids)
+                    if not fragment_run:  # a full-app run: the frontend drops its timers
                         _cancel_timers(sess)
                 elif kind == "navigation":
                     sess.page_hash = fmsg.navigation.page_script_hash
@@ -241,8 +252,8 @@ async def run_session(sess, base, page, query, stop_at, cookies=None):
                     elif drew_step and drew_chart is None:
                         sess.cut.append(now)
                     elif drew_step:
-                        sess.frames.append((drew_chart, sess.steps[-1][1], sess.bytes))
-                    drew_step, drew_chart = False, None
+                        sess.frames.append((drew_chart, sess.steps[-1][1], sess.bytes, charts if fragment_run else 0))
+                    drew_step, drew_chart, charts = False, None, 0
                     if not finished_first_run:
                         finished_first_run = True
                         if not sess.play_id:
@@ -338,7 +349,7 @@ def _window(points, t0, t1):
 def session_figures(sess, t0, t1):
     """Per-session figures over the window [t0, t1] (monotonic seconds): frames (completed),
     frames/s, steps and steps/s (the Step metric's rise), frame interval p50/p95/max (s),
-    KiB received per frame, runs cut short, errors."""
+    KiB received per frame, runs cut short, frames missing a chart, errors."""
     span = t1 - t0
     inside, before = _window(sess.frames, t0, t1)
     steps_in, steps_before = _window(sess.steps, t0, t1)
@@ -358,6 +369,10 @@ def session_figures(sess, t0, t1):
         "p50": _percentile(gaps, 50), "p95": _percentile(gaps, 95), "max": max(gaps),
         "kib_per_frame": kib / frames_for_kib if frames_for_kib > 0 else 0.0,
         "cut_short": sum(t0 <= t <= t1 for t in sess.cut), "errors": list(sess.errors),
+        "missing_chart": sum(0 < f[3] < max(g[3] for g in sess.frames) for f in inside),
+        # the training's time in the window: its steps at the cost meter's ms per step (the engine's own timing)
+        "train_seconds": steps * statistics.fmean(v for _, v in _window(sess.ms_per_step, t0, t1)[0]) / 1000
+        if steps and _window(sess.ms_per_step, t0, t1)[0] else 0.0,
     }
 
 
@@ -426,12 +441,19 @@ async def run_load(url, query="", sessions=30, seconds=30.0, pids=None, page="pl
         "kib_per_frame": statistics.median(f["kib_per_frame"] for f in figs),
         "sessions_advancing": sum(f["steps"] > 0 for f in figs),
         "cut_short": sum(f["cut_short"] for f in figs),
+        "missing_chart": sum(f["missing_chart"] for f in figs), "frames": sum(f["frames"] for f in figs),
         "errors": sum(len(f["errors"]) for f in figs),
         "server_cpu_cores": sum(p["cpu_cores"] for p in procs if not p.get("gone")),
         "server_rss_mib": sum(p["rss_mib"] for p in procs),
         "server_peak_rss_mib": sum(p["peak_rss_mib"] for p in procs),
         "client_cpu_cores": (client1.ru_utime + client1.ru_stime - client0.ru_utime - client0.ru_stime) / seconds,
     }
+    frames = sum(f["frames"] for f in figs)
+    cpu_seconds = total["server_cpu_cores"] * seconds
+    train_seconds = sum(f["train_seconds"] for f in figs)
+    total["cpu_ms_per_frame"] = 1000 * cpu_seconds / frames if frames else float("nan")
+    total["train_ms_per_frame"] = 1000 * train_seconds / frames if frames else float("nan")
+    total["beyond_training_ms_per_frame"] = total["cpu_ms_per_frame"] - total["train_ms_per_frame"]
     return {"sessions": figs, "total": total, "processes": procs}
 
 
@@ -458,7 +480,11 @@ def print_report(rep):
           f"(median session), {t['p95_worst']:.3f} s (worst session)")
     print(f"  KiB per frame (median session): {t['kib_per_frame']:.1f}; runs cut short before the chart "
           f"(trained, boundary not redrawn): {t['cut_short']}")
+    print(f"  frames missing a chart (its messages dropped unsent when the next run began): "
+          f"{t['missing_chart']} of {t['frames']}")
     print(f"  sessions advancing: {t['sessions_advancing']}/{t['sessions']}, errors: {t['errors']}")
+    print(f"  server CPU per frame: {t['cpu_ms_per_frame']:.1f} ms, of which training ~{t['train_ms_per_frame']:.1f} "
+          f"ms (its steps at the cost meter's ms per step), beyond ~{t['beyond_training_ms_per_frame']:.1f} ms")
     print(f"  server: CPU {t['server_cpu_cores']:.2f} cores, RSS {t['server_rss_mib']:.0f} MiB "
           f"(peak {t['server_peak_rss_mib']:.0f}); this load generator: CPU {t['client_cpu_cores']:.2f} cores")
 

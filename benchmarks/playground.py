@@ -1,6 +1,6 @@
 """Benchmark of the live playground: training speed and the server time of one frame.
 
-Run from the repository root:  python benchmarks/playground.py [--steps 60] [--frames 15]
+Run from the repository root:  python benchmarks/playground.py [--steps 60] [--frames 15] [--largest]
 
 Prints, at the default configuration (moons 100 points, 2 hidden layers of 8, tanh, hinge,
 full batch, scalar engine):
@@ -21,6 +21,10 @@ collector's sight, and collects the youngest generation every 50,000 allocations
 700. The page run (AppTest) is timed only in the last case.
 Medians of several repetitions; time spent in the garbage collector is reported too.
 Targets: >= 20 steps/s, one frame <= 150 ms.
+
+``--largest`` adds a section for the largest set-up the page offers (6 hidden layers of 8, all 7 input
+features), scalar and tensor engines: per-scene times and sizes, the network diagram with its neuron maps
+(sent every `app_pages.playground_network.MAPS_EVERY` frames while playing) and without them (the other frames).
 """
 
 import argparse
@@ -31,6 +35,7 @@ import sys
 import time
 from pathlib import Path
 
+from micrograd.features import FEATURES
 from micrograd.lessons import playground as pg
 from micrograd.lessons import playground_paint as paint
 from micrograd.lessons import playground_url as pgurl
@@ -69,9 +74,10 @@ def _as_streamlit_would(scene):
     return len(json.dumps(scene, separators=(",", ":"), allow_nan=False).encode())
 
 
-def measure_frames(frames):
-    """Median ms of one frame: steps_per_frame steps + every figure of the page, ready to send."""
-    cfg = pg.PlaygroundConfig()
+def measure_frames(frames, cfg=None):
+    """Median ms of one frame: steps_per_frame steps + every figure of the page, ready to send (the network with
+    its neuron maps), at `cfg` (default: the page's default set-up)."""
+    cfg = cfg or pg.PlaygroundConfig()
     tr = pg.build_trainer(cfg)
     tr.run(5)
     times, parts = [], {"steps": [], "boundary": [], "network": [], "curves": []}
@@ -128,10 +134,35 @@ def report(title, steps, frames, with_apptest):
     print(f"garbage collector  {timer.total * 1000:7.1f} ms in {timer.count} collections during the above")
 
 
+LARGEST = pg.PlaygroundConfig(hidden=(8,) * 6, features=tuple(FEATURES))
+
+
+def report_largest(frames):
+    """Per-scene server time and size at the largest set-up, both engines; the network with and without maps."""
+    for engine in ("scalar", "tensor"):
+        cfg = LARGEST.replace(engine=engine)
+        frame_ms, frame_max, parts, size = measure_frames(frames, cfg)
+        tr = pg.build_trainer(cfg)
+        tr.run(20)
+        lean, t = [], []
+        for _ in range(frames):
+            t0 = time.perf_counter()
+            lean.append(_as_streamlit_would(paint.network_scene(tr, cfg.edge_view, maps=False)))
+            t.append(time.perf_counter() - t0)
+        full = _as_streamlit_would(paint.network_scene(tr, cfg.edge_view))
+        print(f"\n== largest set-up, {engine} engine: {pgurl.encode_query(cfg)}")
+        print(f"one frame          {frame_ms:7.1f} ms median, {frame_max:5.1f} max  ("
+              + ", ".join(f"{k} {v:.1f}" for k, v in parts.items()) + f"; {size / 1024:.1f} KiB of scene JSON)")
+        print(f"network scene      {full / 1024:7.1f} KiB with the neuron maps, {lean[-1] / 1024:.1f} KiB without "
+              f"({statistics.median(t) * 1000:.1f} ms)")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100, help="training steps to time (default 100)")
     parser.add_argument("--frames", type=int, default=30, help="frames to time (default 30)")
+    parser.add_argument("--largest", action="store_true",
+                        help="also time the largest set-up (6 hidden layers of 8, all 7 features)")
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}; default config: {pgurl.encode_query(pg.PlaygroundConfig())}")
     report("bare process: micrograd + numpy", args.steps, args.frames, with_apptest=False)
@@ -144,6 +175,8 @@ def main(argv=None):
     # collector's threshold once per process: run it before this phase times its steps
     measure_apptest(1)
     report("after the app ran once (app.py has called gc.freeze())", args.steps, args.frames, with_apptest=True)
+    if args.largest:
+        report_largest(args.frames)
     print("\ntargets: >= 20 steps/s, one frame <= 150 ms")
 
 

@@ -24,7 +24,8 @@ from collections import defaultdict
 
 import numpy as np
 
-__all__ = ["encode_png", "png_data_url", "colour_ramp", "level_indices", "contour_paths", "nice_ticks", "rounded"]
+__all__ = ["encode_png", "png_data_url", "colour_ramp", "hex_alpha", "level_indices", "contour_paths", "nice_ticks",
+           "rounded"]
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -101,6 +102,11 @@ def colour_ramp(stops, n):
     t = np.linspace(0.0, 1.0, n)
     out = np.column_stack([np.interp(t, pos, rgb[:, k]) for k in range(3)])
     return np.round(out).astype(np.uint8)
+
+
+def hex_alpha(colour, alpha):
+    """'#rrggbb' with an opacity `alpha` in [0, 1], as '#rrggbbaa' (CSS Color 4 hex notation, which canvas takes)."""
+    return f"{colour}{round(alpha * 255):02x}"
 
 
 def level_indices(Z, lo, hi, n):

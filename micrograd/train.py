@@ -113,7 +113,7 @@ class Trainer:
         None): the step the run then went back to (see `step`); diverged_lr (float or None):
         the learning rate that diverged; diverged_history (dict of lists or None): the curve
         points that were undone, from the restored step on; nodes_per_step (int);
-        ms_per_step (float, moving average);
+        ms_per_step (float): CPU time of a step in ms (this thread's, `time.thread_time`), moving average;
         last_loss (float): the total loss of the last step (data loss + regularization term,
         before the update); history (dict of lists).
 
@@ -332,7 +332,9 @@ class Trainer:
         # proximal step, so no graph is built for it), outside the timed part as the cost meter's
         l1_term = l1_value(params, l1) if l1 else 0.0
         Xb, yb = self._next_batch()
-        t0 = time.perf_counter()
+        # CPU time of this thread, not the wall clock: on a class server other sessions' threads and the
+        # event loop that sends the frames take turns on the core, and their time is not this step's cost
+        t0 = time.thread_time()
         try:
             with np.errstate(all="ignore"):
                 loss, _scores, nodes = fn(self.model, self.inputs(Xb), yb, loss=self.loss, l2=self.l2,
@@ -343,7 +345,7 @@ class Trainer:
                 ok = all(math.isfinite(p.data) for p in params)
         except (OverflowError, ZeroDivisionError, FloatingPointError):  # an op overflowed: diverged
             ok, loss, nodes = False, math.inf, self.nodes_per_step
-        ms = (time.perf_counter() - t0) * 1000.0
+        ms = (time.thread_time() - t0) * 1000.0
         loss += l1_term
         ok = ok and math.isfinite(loss) and self.optimizer.state_is_finite()  # Adam's v = inf: frozen
         if not ok:
@@ -365,6 +367,11 @@ class Trainer:
         self.ms_per_step = ms if self.ms_per_step == 0 else 0.8 * self.ms_per_step + 0.2 * ms
         self._record()
         return True
+
+    def restart_guard(self):
+        """Forget the divergence guard's checkpoint and lowest loss: its search starts again from the
+        current weights (for a run taken back to an earlier step, whose checkpoint may be a later one's)."""
+        self._checkpoint, self._best_loss = None, math.inf
 
     def _state(self):
         """What the divergence guard restores: weights, optimizer state, counters and batch order."""

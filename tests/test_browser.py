@@ -392,7 +392,7 @@ def test_pause_stops_a_long_frame_before_its_next_step(app_url, browser):
     assert _step_value(page) == after
     _, shown = page.evaluate("() => window.__press")
     log = page.evaluate("() => window.__steps")
-    # before each step the frame checks for a click: the frame in progress stops early, not after 20 steps
+    # between steps (every TICK_SECONDS) the frame checks for a click: the frame in progress stops early, not after 20
     assert 0 <= int(after) - int(shown) < spf, (shown, after, log)
     assert int(after) % spf != 0 or int(after) == int(shown), (shown, after, log)
     page.close()

@@ -60,8 +60,10 @@ def configs(draw):
                                        unique=True)))
         return tuple(draw(st.lists(st.integers(1, pg.MAX_WIDTH), max_size=pg.MAX_LAYERS)))
     cfg = pg.PlaygroundConfig(**{name: pick(name) for name in pg.RANGES})
-    # the page offers only powers of two below the number of points, or all (0)
-    return cfg.replace(batch_size=draw(st.sampled_from(pg.batch_options(cfg.n_points))))
+    # the page offers only powers of two below the number of points, or all (0); a dataset's problem, and a
+    # loss its task trains with
+    return cfg.replace(batch_size=draw(st.sampled_from(pg.batch_options(cfg.n_points))),
+                       problem=pg.problem_of(cfg.dataset), loss=draw(st.sampled_from(pg.task_losses(cfg.dataset))))
 
 
 @settings(max_examples=200, deadline=None)

@@ -40,11 +40,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from micrograd import functional
+from micrograd import functional, paint
 from micrograd.lessons.microscope import parameter_names
 
 __all__ = ["LossSlice", "Trajectory", "LandscapeCache", "flat_parameters", "unflatten", "filter_normalized_direction",
-           "loss_slice", "project", "training_loss"]
+           "loss_slice", "project", "training_loss", "landscape_scene", "VIRIDIS"]
+
+#: the landscape's sequential colour scale (matplotlib's viridis at five stops: dark = low loss, yellow = high;
+#: perceptually uniform and readable with every common colour-vision deficiency)
+VIRIDIS = [[0.0, "#440154"], [0.25, "#3b528b"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
 
 
 def flat_parameters(layers):
@@ -293,3 +297,57 @@ class LandscapeCache:
         if len(self._store) > self.maxsize:
             self._store.popitem(last=False)
         return result
+
+
+def landscape_scene(sl, trajectory=None, levels=64, max_height=420, floor=1e-6):
+    """A `LossSlice` as a scene for `app_pages.live_chart.scene_chart`: heatmap, contours, path, current point.
+
+    Args:
+        sl: a `LossSlice`. trajectory: a `Trajectory` to project onto it (`LossSlice.project`), or None.
+        levels: colours of the heatmap (<= 256). max_height: the plot's largest height, CSS pixels.
+        floor: losses below this are drawn as it (the colour scale is log10 of the loss; hinge can be 0).
+
+    Returns:
+        a scene dict: an 'image' layer (`VIRIDIS` over log10 of the loss, row 0 of the PNG the largest β),
+        'lines' layers 'contours' (at the colour bar's ticks) and 'trajectory' (the projected path, when there
+        are points), a 'points' layer 'trajectory points', and a 'points' layer 'current' at the centre
+        (θ, whose tip quotes ``sl.centre``). Axes are ``sl.axis_names`` in ``sl.axis_values``' units.
+    """
+    xs, ys = (np.asarray(v, dtype=np.float64) for v in sl.axis_values)
+    with np.errstate(all="ignore"):
+        V = np.log10(np.maximum(np.nan_to_num(sl.losses, nan=np.inf, posinf=1e300), floor))
+    lo, hi = float(V.min()), float(V.max())
+    hi = hi if hi > lo else lo + 1.0
+    ramp = paint.colour_ramp(VIRIDIS, levels)
+    png = paint.encode_png(paint.level_indices(V[::-1], lo, hi, levels), ramp)
+    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+    ticks = paint.nice_ticks(lo, hi, 5)
+    layers = [{"type": "image", "src": paint.png_data_url(png), "smooth": True,
+               "x": paint.rounded([xs[0] - dx / 2, xs[-1] + dx / 2], 6),
+               "y": paint.rounded([ys[0] - dy / 2, ys[-1] + dy / 2], 6)},
+              {"type": "lines", "name": "contours", "color": "#ffffff99", "width": 1,
+               "paths": [p for t in ticks for p in paint.contour_paths(xs, ys, V, t, decimals=4)]}]
+    path = sl.project(trajectory) if trajectory is not None else {"steps": []}
+    if len(path["steps"]):
+        xy = paint.rounded(np.nan_to_num(path["coords"]).ravel(), 5)
+        layers += [{"type": "lines", "name": "trajectory", "paths": [xy], "color": "#ffffff", "width": 2},
+                   {"type": "points", "name": "trajectory points", "xy": xy, "shape": "circle", "size": 5,
+                    "fill": "#ffffff", "stroke": "#222222", "line": 1,
+                    "tips": [f"step {k}" for k in path["steps"]]}]
+    c = len(xs) // 2
+    layers.append({"type": "points", "name": "current", "xy": paint.rounded([xs[c], ys[c]], 6), "shape": "diamond",
+                   "size": 14, "fill": "#e66101", "stroke": "#ffffff", "line": 2,
+                   "tip": f"current weights, step {sl.step}: loss {sl.centre:.6g}"})
+    kind = ("the exact landscape" if sl.exact else "along two parameters, the others fixed" if sl.parameter_axes
+            else "two filter-normalised random directions")
+    return {
+        "title": f"Training loss around the weights of step {sl.step} ({kind})",
+        "aspect": "equal" if sl.parameter_axes else 1.0, "max_height": max_height,
+        "x": {"range": paint.rounded([xs[0], xs[-1]], 6), "label": sl.axis_names[0],
+              "ticks": [[v, f"{v:g}"] for v in paint.nice_ticks(xs[0], xs[-1])]},
+        "y": {"range": paint.rounded([ys[0], ys[-1]], 6), "label": sl.axis_names[1],
+              "ticks": [[v, f"{v:g}"] for v in paint.nice_ticks(ys[0], ys[-1])]},
+        "layers": layers,
+        "colorbar": {"src": paint.png_data_url(paint.encode_png(ramp[::-1].reshape(-1, 1, 3))), "range": [lo, hi],
+                     "ticks": [[t, f"{10 ** t:.3g}"] for t in ticks], "label": "loss", "smooth": True},
+    }

@@ -10,11 +10,12 @@ layer's output), so the picture is the network the boundary plot draws.
 
 import numpy as np
 
-from micrograd import functional
+from micrograd import functional, paint
 from micrograd.features import check_features, expand
 from micrograd.lessons.microscope import act_name
+from micrograd.lessons.playground import ORANGE, PURPLE, PURPLE_LINE, ZERO_GREY
 
-__all__ = ["warped_plane"]
+__all__ = ["warped_plane", "plane_scene"]
 
 
 def warped_plane(model, X, y, layer, neurons=(0, 1), lines=11, samples=41, pad=0.5, features=None):
@@ -77,3 +78,49 @@ def warped_plane(model, X, y, layer, neurons=(0, 1), lines=11, samples=41, pad=0
     mapped = [A[k * samples:(k + 1) * samples] for k in range(len(inputs))]
     return {"lines": mapped, "inputs": inputs, "points": A[len(inputs) * samples:], "labels": np.asarray(y),
             "axis_names": (act_name(layer, j1), act_name(layer, j2)), "layer": int(layer), "neurons": (j1, j2)}
+
+
+def plane_scene(warped, max_height=400, decimals=3):
+    """`warped_plane`'s result as a scene for `app_pages.live_chart.scene_chart`.
+
+    Args:
+        warped: the dict `warped_plane` returns. max_height: the plot's largest height, CSS pixels.
+        decimals: the coordinates' rounding.
+
+    Returns:
+        a scene dict (equal axes named after the two activations): 'lines' layers 'x1 lines' (the vertical
+        input lines) and 'x2 lines', then 'points' layers named 'class +1' / 'class −1' (purple circles,
+        orange squares) for labels ±1, or one layer 'points' for other labels; each point at its two
+        activations, rounded to `decimals`, its tip naming its training index and label.
+    """
+    lines = [np.nan_to_num(line) for line in warped["lines"]]
+    P, y = np.nan_to_num(warped["points"]), np.asarray(warped["labels"])
+    n = len(lines) // 2
+    allxy = np.vstack([*lines, P]) if len(P) else np.vstack(lines)
+    lo, hi = allxy.min(axis=0), allxy.max(axis=0)
+    pad = np.maximum((hi - lo) * 0.05, 1e-3)
+    lo, hi = lo - pad, hi + pad
+    layers = [{"type": "lines", "name": "x1 lines", "color": ZERO_GREY, "width": 1,
+               "paths": [paint.rounded(line.ravel(), decimals) for line in lines[:n]]},
+              {"type": "lines", "name": "x2 lines", "color": PURPLE_LINE, "width": 1, "dash": [4, 3],
+               "paths": [paint.rounded(line.ravel(), decimals) for line in lines[n:]]}]
+    binary = len(y) and set(np.unique(y).tolist()) <= {-1.0, 1.0}
+    groups = ([("class +1", y == 1, PURPLE, "circle"), ("class −1", y == -1, ORANGE, "square")] if binary
+              else [("points", np.ones(len(y), dtype=bool), PURPLE, "circle")])
+    for name, sel, colour, shape in groups:
+        idx = np.flatnonzero(sel)
+        if len(idx):
+            layers.append({"type": "points", "name": name, "xy": paint.rounded(P[idx].ravel(), decimals),
+                           "shape": shape, "size": 8, "fill": colour, "stroke": "#ffffff", "line": 1,
+                           "tips": [f"training point #{i}, label {y[i]:g}" for i in idx]})
+    ax, ay = warped["axis_names"]
+    return {
+        "title": f"Layer {warped['layer'] + 1}: the input plane at activations {ax} and {ay}",
+        "aspect": "equal", "max_height": max_height,
+        "x": {"range": paint.rounded([lo[0], hi[0]], decimals), "label": ax,
+              "ticks": [[v, f"{v:g}"] for v in paint.nice_ticks(lo[0], hi[0])]},
+        "y": {"range": paint.rounded([lo[1], hi[1]], decimals), "label": ay,
+              "ticks": [[v, f"{v:g}"] for v in paint.nice_ticks(lo[1], hi[1])]},
+        "layers": layers,
+        "legend": [["input lines x1 = const", ZERO_GREY, None], ["input lines x2 = const", PURPLE_LINE, [4, 3]]],
+    }

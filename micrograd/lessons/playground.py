@@ -13,7 +13,14 @@ Everything the page shows is built here, without streamlit:
 
 Colours: the classes and signs use ColorBrewer's PuOr diverging scheme (purple = +1 /
 positive, orange = -1 / negative), which stays distinguishable with the common forms of
-colour blindness; classes also differ by marker symbol.
+colour blindness; classes also differ by marker symbol. Three classes use `CLASS_COLOURS`
+(Okabe & Ito's blue and bluish green with PuOr's orange), a regression's targets and
+predictions PuOr over the targets' range.
+
+Problems (`PROBLEMS`): 'classification' (the binary datasets and the 3-class ones) or
+'regression' (TF Playground's plane and Gaussian); the dataset fixes the task
+(`micrograd.data.TASKS`) and the task the losses it trains with (`TASK_LOSSES`): `fit_problem`
+makes any configuration consistent.
 """
 
 import csv
@@ -25,14 +32,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from micrograd import functional
-from micrograd.data import DATASETS, make_dataset
+from micrograd.data import DATASETS, MULTICLASS_DATASETS, REGRESSION_DATASETS, TASKS, make_dataset
 from micrograd.engines import ENGINES
 from micrograd.features import DEFAULT_FEATURES
 from micrograd.lessons.notation import LOSS_NOTATION
 from micrograd.losses import TASK_LOSSES
 from micrograd.nn import ACTIVATIONS
 from micrograd.optim import OPTIMIZERS
-from micrograd.train import HISTORY_FIELDS, REGULARIZERS, Trainer
+from micrograd.train import REGULARIZERS, Trainer
 
 __all__ = [
     "PlaygroundConfig", "PURPLE_LINE", "INPUT_GREY",
@@ -42,6 +49,8 @@ __all__ = [
     "needs_reset", "reset_reason", "preset_config", "divergence_message", "recovery_message",
     "batch_options", "boundary_grid", "cost_meter", "SCORE_RANGE",
     "history_csv", "weights_json", "dead_units",
+    "PROBLEMS", "PROBLEM_DATASETS", "DATASET_LABELS", "CLASS_COLOURS", "CLASS_NAMES", "problem_of",
+    "task_losses", "fit_problem", "score_metrics", "boundary_caption",
 ]
 
 PURPLE = "#5e3c99"  # PuOr, class +1 / positive
@@ -66,8 +75,20 @@ OPTIMIZER_LABELS = {name: cls.__name__ for name, cls in OPTIMIZERS.items()}
 REG_LABELS = dict(zip(REGULARIZERS, ("none", "L1 (lasso)", "L2 (weight decay)"), strict=True))
 #: "stop when the train loss is below" thresholds offered (0: never)
 STOP_LOSS_OPTIONS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
-#: the binary losses the page offers, with their labels (one table of every loss's label: notation.LOSS_NOTATION)
-LOSS_LABELS = {name: LOSS_NOTATION[name].label for name in TASK_LOSSES["binary"]}
+#: every loss the page offers (each task's, `TASK_LOSSES`), with its label (one table of every loss's label:
+#: notation.LOSS_NOTATION); `task_losses` says which of them a dataset's task trains with
+LOSS_LABELS = {name: LOSS_NOTATION[name].label for losses in TASK_LOSSES.values() for name in losses}
+#: the problems the page offers (URL ``problem=``), with the datasets of each: classification holds the binary
+#: datasets (labels -1/+1) and the 3-class ones (labels 0, 1, 2), regression TF Playground's two
+PROBLEM_DATASETS = {"classification": DATASETS + MULTICLASS_DATASETS, "regression": REGRESSION_DATASETS}
+PROBLEMS = tuple(PROBLEM_DATASETS)
+#: each dataset as the dataset picker names it: the 3-class ones say so
+DATASET_LABELS = {name: f"{name} (3 classes)" if TASKS[name] == "multiclass" else name for name in TASKS}
+#: a 3-class run's class colours and names (class 0, 1, 2): Okabe & Ito's blue and bluish green with PuOr's
+#: orange, >= 3:1 on the light and the dark page and apart under protanopia and deuteranopia (tests/test_theme.py's
+#: check, as in tests/test_page_playground_problems.py); the classes also differ by marker shape
+CLASS_COLOURS = ("#0072b2", "#e66101", "#009e73")
+CLASS_NAMES = ("blue", "orange", "green")
 #: what edge width shows in the network diagram
 EDGE_VIEWS = {"weight": "|w| (weights)", "gradient": "|∂L/∂w| (gradients)"}
 MAX_LAYERS = 6
@@ -97,10 +118,16 @@ class PlaygroundConfig:
     stop_step and stop_loss (stop rules: pause at that step, or once the train loss is below
     that value; 0 for never), so an instructor can line a class up at the same point.
 
+    `problem` ('classification' or 'regression', `PROBLEMS`) says which datasets the dataset
+    picker offers (`PROBLEM_DATASETS`); the dataset fixes the task (`task`) and with it the
+    losses (`task_losses`). A configuration whose dataset or loss does not fit is made
+    consistent by `fit_problem` (which `build_trainer` applies).
+
     The default (moons 100, 8-8 tanh, hinge, lr 0.3, full batch) reaches >= 97% training
     accuracy in about 120 steps.
     """
 
+    problem: str = "classification"
     dataset: str = "moons"
     n_points: int = 100
     noise: float = 0.1
@@ -125,6 +152,11 @@ class PlaygroundConfig:
     stop_step: int = 0
     stop_loss: float = 0.0
 
+    @property
+    def task(self):
+        """The dataset's task: 'binary', 'multiclass' or 'regression' (`micrograd.data.TASKS`)."""
+        return TASKS[self.dataset]
+
     def data_key(self):
         """The fields that define the data and the split: changing one resets the model."""
         return (self.dataset, self.n_points, self.noise, self.test_fraction, self.seed)
@@ -141,7 +173,8 @@ class PlaygroundConfig:
 #: per field: ("choice", options) | ("int", lo, hi) | ("float", lo, hi) | ("bool",) | ("layers", n, width)
 #: | ("features",) (a tuple of `micrograd.features.FEATURES` names)
 RANGES = {
-    "dataset": ("choice", DATASETS),
+    "problem": ("choice", PROBLEMS),
+    "dataset": ("choice", tuple(TASKS)),
     "n_points": ("int", 20, 300),
     "noise": ("float", 0.0, 0.5),
     "test_fraction": ("float", 0.0, 0.5),
@@ -203,6 +236,18 @@ PRESETS = {
         {"hidden": (16, 16), "activation": "relu", "loss": "hinge", "reg": "l2", "rate": 0.0001, "lr": 1.0,
          "test_fraction": 0.0, "steps_per_frame": 2},
     ),
+    "regression: fit the plane": (
+        "TF Playground's plane: each point's target is (x₁ + x₂) / 10, a real number. With no hidden layer the "
+        "network is linear regression (one linear output w₁x₁ + w₂x₂ + b, trained with MSE) and fits it: R² "
+        "passes 0.95 at step 14. The heatmap is the prediction, each point's colour its target.",
+        {"problem": "regression", "dataset": "plane", "loss": "mse", "hidden": (), "lr": 0.01, "steps_per_frame": 1},
+    ),
+    "three classes with softmax": (
+        "Three clusters, three output logits: softmax turns them into probabilities and cross-entropy trains "
+        "them. Each region takes its most likely class's colour, paler where the model is less sure; training "
+        "accuracy reaches 95% at step 6, and the confusion matrix counts what each class is taken for.",
+        {"dataset": "blobs3", "loss": "ce", "noise": 0.2, "hidden": (8,), "lr": 0.3, "steps_per_frame": 2},
+    ),
 }
 
 
@@ -211,30 +256,70 @@ def preset_config(name):
     return PlaygroundConfig(**PRESETS[name][1])
 
 
+# --- problem, dataset and loss ---
+
+def problem_of(dataset):
+    """The problem (`PROBLEMS`) whose dataset picker lists `dataset`: 'regression' or 'classification'."""
+    return "regression" if TASKS[dataset] == "regression" else "classification"
+
+
+def task_losses(dataset):
+    """The losses `dataset`'s task trains with (`TASK_LOSSES`), the default first: e.g. ('mse',) for plane."""
+    return TASK_LOSSES[TASKS[dataset]]
+
+
+def fit_problem(cfg):
+    """`cfg` made consistent: a dataset of its problem, and a loss that dataset's task trains with.
+
+    A dataset the problem does not list becomes the problem's first (`PROBLEM_DATASETS`: moons,
+    or plane); a loss the task does not train with becomes the task's default (`TASK_LOSSES`:
+    hinge, mse or ce). The one rule of which loss trains which task is `micrograd.losses.check_task_loss`.
+
+    Returns:
+        (cfg, changed): the consistent configuration and the names of the fields changed
+        ('dataset', 'loss'), in that order; ``changed == []`` and the same `cfg` if it already was.
+    """
+    changed = []
+    if cfg.dataset not in PROBLEM_DATASETS[cfg.problem]:
+        cfg, changed = cfg.replace(dataset=PROBLEM_DATASETS[cfg.problem][0]), ["dataset"]
+    if cfg.loss not in task_losses(cfg.dataset):
+        cfg, changed = cfg.replace(loss=task_losses(cfg.dataset)[0]), changed + ["loss"]
+    return cfg, changed
+
+
 # --- trainer ---
 
-def build_trainer(cfg):
+def build_trainer(cfg, data=None):
     """A fresh `Trainer` for the configuration: makes the data, splits it, initializes the model.
+
+    `data`: the points ``(X, y)`` to train on instead of the dataset's (a student's own, of the
+    dataset's task: `micrograd.lessons.user_data`); None makes ``cfg.dataset``.
+
+    The dataset's task is the trainer's problem (``problem=cfg.task``: binary, multiclass with
+    one logit per class, or regression with one linear output); an inconsistent dataset or
+    loss is first fitted to the problem (`fit_problem`).
 
     Raises:
         ValueError: from `Trainer` (e.g. the tensor engine is not available).
     """
-    X, y = make_dataset(cfg.dataset, cfg.n_points, cfg.noise, cfg.seed)
+    cfg = fit_problem(cfg)[0]
+    X, y = make_dataset(cfg.dataset, cfg.n_points, cfg.noise, cfg.seed) if data is None else data
     return Trainer(X, y, test_fraction=cfg.test_fraction, hidden=tuple(cfg.hidden), activation=cfg.activation,
                    lr=cfg.lr, optimizer=cfg.optimizer, reg=cfg.reg, rate=cfg.rate, momentum=cfg.momentum,
                    batch_size=cfg.batch_size, loss=cfg.loss, seed=cfg.seed, engine=cfg.engine,
-                   features=tuple(cfg.features))
+                   features=tuple(cfg.features), problem=cfg.task)
 
 
 def apply_hyperparameters(trainer, cfg):
     """Copy learning rate, optimizer, regularization, momentum, batch size, loss and engine to a running trainer.
 
-    They apply from the next step; the weights are kept.
+    They apply from the next step; the weights are kept. A loss the trainer's task does not
+    train with is not copied (the page offers only `task_losses`; `fit_problem` fits a configuration).
     """
     trainer.lr, trainer.optimizer_name, trainer.momentum = cfg.lr, cfg.optimizer, cfg.momentum
     trainer.reg, trainer.rate = cfg.reg, cfg.rate
     trainer.batch_size, trainer.engine = cfg.batch_size, cfg.engine
-    if trainer.loss != cfg.loss:
+    if trainer.loss != cfg.loss and cfg.loss in TASK_LOSSES[trainer.task]:
         trainer.loss = cfg.loss
         trainer.current = trainer.evaluate()  # the curves' current values in the new loss
 
@@ -346,17 +431,73 @@ def cost_meter(trainer):
             "ms_per_step": trainer.ms_per_step, "steps_per_second": trainer.steps_per_second}
 
 
+#: the headline metric (`Trainer.metric`) as the page's metrics name and write it
+_METRIC_TEXT = {"acc": ("accuracy", "{:.0%}"), "r2": ("R²", "{:.3f}")}
+
+
+def score_metrics(trainer):
+    """The run's headline metric (`Trainer.metric`) on the train and the test set, as the page shows them.
+
+    Returns:
+        [(label, text), (label, text)]: 'Train accuracy' and 'Test accuracy' as whole percentages
+        (binary and multiclass), or 'Train R²' and 'Test R²' with 3 decimals (regression, where
+        accuracy has no meaning); '–' for an empty test set or a value that is not finite (an
+        R² of constant targets, a diverged run).
+    """
+    name, fmt = _METRIC_TEXT[trainer.metric]
+    out = []
+    for split in ("train", "test"):
+        v = trainer.current[f"{split}_{trainer.metric}"]
+        empty = split == "test" and not len(trainer.y_test)
+        out.append((f"{split.capitalize()} {name}", "–" if empty or not np.isfinite(v) else fmt.format(v)))
+    return out
+
+
+def boundary_caption(trainer, discretize=False, neuron=None):
+    """The legend under the boundary chart, for the run's task: what the points, colours and lines mean.
+
+    `neuron`: the (hidden layer, unit) pair, 1-based layer, that the boundary view shows large instead of
+    the output (the network diagram's click); the caption then says so and names no decision boundary.
+
+    Binary: the two classes (purple +1, orange -1) and the score = 0 line; multiclass: each class's colour
+    and marker (`CLASS_COLOURS`, `CLASS_NAMES`), the regions' shading and the lines where two classes tie;
+    regression: the heatmap is the prediction, the points' colours their targets (discretizing has no
+    classes to show). Test points are hollow in every task. Returns plain text (no untrusted part).
+    """
+    test = "hollow, on a white disc: test points"
+    if neuron is not None:
+        layer, unit = neuron
+        return (f"heatmap: hidden layer {layer}, neuron {unit + 1}: its output at each point of the plane "
+                f"(colour bar) · the points as in the output's view · {test} · click the output node, or "
+                "“Back to the output”, for the model's output")
+    if trainer.task == "regression":
+        return ("heatmap: the prediction, purple high, orange low, white 0 (colour bar: ± the largest target) · "
+                "● points coloured by their target, dark edge (a point blends in where the prediction fits it) · "
+                f"{test}"
+                + (" · Discretize has no classes to show in a regression" if discretize else ""))
+    if trainer.task == "multiclass":
+        marks = ("●", "■", "◆")
+        classes = " · ".join(f"{marks[c % 3]} class {c} ({CLASS_NAMES[c % 3]})" for c in range(trainer.n_classes))
+        shade = "" if discretize else ", paler where its softmax probability is lower"
+        return (f"{classes} · region: the most likely class (argmax){shade} · {test} · "
+                "black lines: where two classes' logits tie")
+    return f"● class +1 (purple) · ■ class −1 (orange) · {test} · black line: the decision boundary, score = 0"
+
+
 def history_csv(trainer):
     """The loss/accuracy history as CSV text: a header `step,epoch,train_loss,...` then one row per point.
+
+    The columns are the run's `Trainer.history_fields`: a regression run's end with train_r2,
+    test_r2 (its accuracy columns are nan).
 
     After the divergence guard fired, the rows end at the step the run went back to, with that
     step's (finite) values: the undone points are not in the history (see `Trainer.step`).
     """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(HISTORY_FIELDS)
+    w.writerow(trainer.history_fields)
     h = trainer.history
-    for row in zip(*(h[k] for k in HISTORY_FIELDS), strict=False):
+    for row in zip(*(h[k] for k in trainer.history_fields), strict=False):
         w.writerow([repr(v) if isinstance(v, float) else v for v in row])
     return buf.getvalue()
 

@@ -7,23 +7,41 @@
 
 A link is untrusted input: nothing in it is evaluated, every value is checked against `RANGES`,
 and whatever is quoted back is cut to `URL_TEXT_LIMIT` characters (`micrograd.text.quote`).
+
+``problem=classification|regression`` says which datasets ``data=`` takes (`PROBLEM_DATASETS`) and
+``loss=`` must be one the dataset's task trains with (`micrograd.losses.TASK_LOSSES`). A link
+without ``problem=`` (every link made before it existed) reads it from ``data=`` (classification
+for moons); a link without ``loss=`` gets the task's default. A combination that does not fit
+keeps the problem, gets that problem's first dataset or the task's default loss, and one notice
+per parameter replaced.
 """
 
 import dataclasses
 import math
 
 from micrograd.features import check_features
-from micrograd.lessons.playground import MAX_LAYERS, MAX_WIDTH, RANGES, PlaygroundConfig, batch_options
+from micrograd.lessons.playground import (
+    MAX_LAYERS,
+    MAX_WIDTH,
+    PROBLEM_DATASETS,
+    RANGES,
+    PlaygroundConfig,
+    batch_options,
+    fit_problem,
+    problem_of,
+)
+from micrograd.losses import check_task_loss
 from micrograd.text import md_escape, quote
 
 __all__ = ["URL_TEXT_LIMIT", "QUERY_NAMES", "HIDE_PARAM", "HIDEABLE", "encode_query", "decode_query", "is_valid",
-           "decode_hide", "encode_hide", "notices_markdown"]
+           "decode_hide", "encode_hide", "notices_markdown", "POINT_PARAM", "decode_point",
+           "OWN_DATA_PARAM", "OWN_DATA_NOTICE"]
 
 #: the most characters of a URL key or value quoted back in a notice
 URL_TEXT_LIMIT = 40
 #: URL parameter name for each field (short, readable links)
 QUERY_NAMES = {
-    "dataset": "data", "n_points": "n", "noise": "noise", "test_fraction": "test", "seed": "seed",
+    "problem": "problem", "dataset": "data", "n_points": "n", "noise": "noise", "test_fraction": "test", "seed": "seed",
     "features": "features", "hidden": "layers", "activation": "act", "lr": "lr", "optimizer": "opt", "reg": "reg",
     "rate": "rate", "batch_size": "batch", "loss": "loss",
     "momentum": "mom", "engine": "engine", "steps_per_frame": "spf", "discretize": "discrete",
@@ -37,6 +55,13 @@ HIDE_PARAM = "hide"
 #: the controls a classroom link can hide, URL name -> field (every configuration control but the presenter
 #: switch and steps per frame, the slider the page is always drawn with)
 HIDEABLE = {QUERY_NAMES[f]: f for f in RANGES if f not in ("present", "steps_per_frame")}
+#: the URL parameter that says the page trained on a student's own points (``own=1``), which a link cannot carry:
+#: opening such a link uses the link's dataset instead, with `OWN_DATA_NOTICE`
+OWN_DATA_PARAM = "own"
+OWN_DATA_NOTICE = ("This link was made on someone's own points, which a link cannot carry: it opens the "
+                   "link's dataset instead. To train on those points, upload their CSV under Data.")
+#: the URL parameter of the backprop microscope: the training example it shows (0-based, ``point=3``)
+POINT_PARAM = "point"
 
 
 # --- URL query parameters ---
@@ -169,18 +194,22 @@ def decode_query(params):
             ``st.query_params.to_dict()``; names as `encode_query` writes them.
 
     Returns:
-        (cfg, notices): the `PlaygroundConfig` (defaults for anything missing or invalid)
-        and a list of plain-text notices, one per unknown or rejected parameter, each key
-        and value in them cut to `URL_TEXT_LIMIT` characters. They are untrusted text: show
-        them with `notices_markdown`, never as Markdown directly. Never raises.
+        (cfg, notices): the `PlaygroundConfig` (defaults for anything missing or invalid; its
+        problem, dataset and loss always fit each other: see the module docstring) and a list
+        of plain-text notices, one per unknown or rejected parameter, each key and value in
+        them cut to `URL_TEXT_LIMIT` characters. They are untrusted text: show them with
+        `notices_markdown`, never as Markdown directly. Never raises.
     """
-    values, notices = {}, []
+    values, notices, deferred = {}, [], {}
     for key, raw in params.items():
         if isinstance(raw, (list, tuple)):
             raw = raw[-1] if raw else ""
         text = str(raw)
         name = _FIELD_OF.get(key)
-        if key == HIDE_PARAM:  # read by decode_hide
+        if key in (HIDE_PARAM, POINT_PARAM):  # read by decode_hide, decode_point
+            continue
+        if key == OWN_DATA_PARAM:  # the sender's own points are not in the link
+            notices.append(OWN_DATA_NOTICE)
             continue
         if key == LEGACY_L2:  # an older link: l2=x is L2 at rate x (l2=0: none)
             if QUERY_NAMES["reg"] in params:
@@ -196,15 +225,47 @@ def decode_query(params):
             if key == LEGACY_L2:
                 values["reg"] = "l2" if values[name] else "none"
         except ValueError as exc:
+            if name in ("problem", "dataset"):  # their defaults follow each other: named once both are known
+                deferred[name] = len(notices)
+                notices.append(f"URL parameter {key}={quote(text, URL_TEXT_LIMIT)} {exc}; using")
+                continue
             default = _fmt(getattr(PlaygroundConfig(), name))
             notices.append(f"URL parameter {key}={quote(text, URL_TEXT_LIMIT)} {exc}; using the default {default}.")
-    cfg = PlaygroundConfig(**values)
+    cfg, fit_notices = _fit_problem(values)
+    for name, i in deferred.items():
+        notices[i] += f" {getattr(cfg, name)}."
+    notices += fit_notices
     if cfg.batch_size not in batch_options(cfg.n_points):
         notices.append(f"URL parameter batch={cfg.batch_size} is not a batch size offered for {cfg.n_points} "
                        f"points ({', '.join(str(b) for b in batch_options(cfg.n_points)[:-1])} or all); "
                        "using all.")
         cfg = cfg.replace(batch_size=0)
     return cfg, notices
+
+
+def _fit_problem(values):
+    """The configuration of the parsed `values`, its problem, dataset and loss made to fit (`fit_problem`).
+
+    No problem given: the dataset's (`problem_of`). Returns (cfg, notices): a notice for each
+    parameter the link gave that had to be replaced.
+    """
+    cfg = PlaygroundConfig(**values)
+    if "problem" not in values and "dataset" in values:
+        cfg = cfg.replace(problem=problem_of(cfg.dataset))
+    fitted, changed = fit_problem(cfg)
+    notices = []
+    if "dataset" in changed and "dataset" in values:
+        notices.append(f"URL parameter {QUERY_NAMES['dataset']}={quote(cfg.dataset, URL_TEXT_LIMIT)} is not a "
+                       f"{cfg.problem} dataset ({QUERY_NAMES['problem']}={cfg.problem} takes "
+                       f"{', '.join(PROBLEM_DATASETS[cfg.problem])}); using {fitted.dataset}.")
+    if "loss" in changed and "loss" in values:
+        try:
+            check_task_loss(fitted.task, cfg.loss)
+        except ValueError as exc:
+            why = str(exc)
+        notices.append(f"URL parameter {QUERY_NAMES['loss']}={quote(cfg.loss, URL_TEXT_LIMIT)} does not train "
+                       f"{QUERY_NAMES['dataset']}={fitted.dataset}: {why}; using {fitted.loss}.")
+    return fitted, notices
 
 
 def decode_hide(raw):
@@ -230,6 +291,32 @@ def decode_hide(raw):
             notices.append(f"URL parameter {HIDE_PARAM}: {quote(n, URL_TEXT_LIMIT)} is not a control "
                            f"(choose from {', '.join(HIDEABLE)}); it was ignored.")
     return frozenset(fields), notices
+
+
+def decode_point(raw, n_train):
+    """The training example a link opens the backprop microscope on: the value of `POINT_PARAM`.
+
+    Args:
+        raw: the parameter's text (a whole number 0..n_train-1), a list of such texts (the last counts),
+            or None / '' for none. n_train: the number of training examples.
+
+    Returns:
+        (index, notices): the 0-based index or None, and a list with one plain-text notice if the value is
+        not a training example (cut to `URL_TEXT_LIMIT` characters). Never raises.
+    """
+    if isinstance(raw, (list, tuple)):
+        raw = raw[-1] if raw else ""
+    text = str(raw or "").strip()
+    if not text:
+        return None, []
+    try:
+        x = _number(text)
+    except ValueError:
+        x = math.nan
+    if x.is_integer() and 0 <= x < n_train:
+        return int(x), []
+    return None, [f"URL parameter {POINT_PARAM}={quote(text, URL_TEXT_LIMIT)} is not a training point: it must "
+                  f"be a whole number from 0 to {n_train - 1}; the microscope stays closed."]
 
 
 def encode_hide(fields):
