@@ -8,11 +8,11 @@ Pause / Step / Reset are `on_click` callbacks.
 Why Pause stops at once: a click is a full-app rerun request, and Streamlit (1.67,
 runtime/scriptrunner_utils/script_requests.py) folds any timer (fragment) request pending with
 it into that one full run, which interrupts a running frame at its next Streamlit call and runs
-the callback (playing = False) before the page. While it trains, the frame makes a Streamlit call
-between steps once TICK_SECONDS (50 ms) have passed since its last, so a Pause lands within 50 ms and
-the step then running (at the default set-up a frame's 5 steps take ~30 ms, so its one call comes
-before the first step, when its turn begins). Timer requests that arrive later
-run the fragment with playing False: they redraw, they do not train.
+the callback (playing = False) before the page. A training frame makes a Streamlit call before its
+first step (when its turn begins) and then between steps once TICK_SECONDS (50 ms) have passed since
+the last, so a Pause stops it within 50 ms and the step then running (at the default set-up a frame's
+5 steps take ~30 ms: one call, before the first). Timer requests that arrive later run the fragment
+with playing False: they redraw, they do not train.
 
 Many sessions in one server process: a frame that trains first takes its turn in
 `app_pages.frame_share.FRAMES` (first come, first served, one frame computing at a time: one
@@ -25,6 +25,7 @@ sit outside the fragment, metric rows are one element each in presenter mode and
 """
 
 import functools
+import math
 import time
 import urllib.parse
 
@@ -92,7 +93,12 @@ def _cfg_from_widgets():
 
 
 def _rebuild(cfg, note="", keep_playing=False):
-    """A fresh trainer for cfg (scalar engine if the chosen one is unavailable); pauses unless keep_playing."""
+    """A fresh trainer for cfg (scalar engine if the chosen one is unavailable); pauses unless keep_playing.
+
+    What was computed from the old run goes with it: the microscope's landscape and slow-motion step, the
+    weight editor, and the chosen training point unless the training set is the same (a Reset, a new network).
+    """
+    old = ss.get("pg_trainer")
     try:
         get_engine(cfg.engine)
         ss.pg_trainer = pg.build_trainer(cfg, data=pgdata.points_for(cfg))  # the student's own points, if any
@@ -102,6 +108,11 @@ def _rebuild(cfg, note="", keep_playing=False):
     ss.playing = bool(keep_playing and ss.get("playing"))
     if note:
         ss.pg_notice = note
+    for key in ("pg_landscape", "pg_slow", "pg_edit_edge"):
+        ss.pop(key, None)
+    new = ss.pg_trainer
+    if old is None or not pg.same_training_set(old, new):
+        ss.pop("pg_point", None)  # another training set: the index would name another example
 
 
 def on_play():
@@ -153,9 +164,7 @@ def fit_problem_controls():
     if not changed:
         return ""
     ss.pg_dataset, ss.pg_loss = cfg.dataset, cfg.loss
-    task = {"binary": "two classes", "multiclass": "three classes", "regression": "real-valued targets"}[cfg.task]
-    return f"{cfg.dataset} has {task}, so the loss is {pg.LOSS_LABELS[cfg.loss]}." if changed == ["loss"] else (
-        f"{cfg.problem.capitalize()}: dataset {cfg.dataset}, loss {pg.LOSS_LABELS[cfg.loss]}.")
+    return pg.fit_problem_note(cfg, changed)
 
 
 # Streamlit drops the state of widgets a run does not draw, so if this page's always-drawn slider has
@@ -338,7 +347,7 @@ b4.button("Reset", key="reset", icon=":material/restart_alt:", on_click=on_reset
           shortcut=SHORTCUTS["reset"], help="Fresh weights (same seed), empty curves. Shortcut: Home.")
 mode.toggle("Presenter", key=KEYS["present"], help="Presenter mode, for a projector: large type, the boundary "
             "and the curves side by side, the controls folded into the Controls button. In a link: present=1.")
-v1, v2, v3 = (controls.container() if present else st).columns([1, 1, 2], vertical_alignment="center")
+v1, v2, v3, v4 = (controls.container() if present else st).columns([1, 1, 1.9, 2.6], vertical_alignment="center")
 if shown("discretize"):
     v1.toggle("Discretize", key="pg_discretize", help="Show only the predicted class, not the graded score.")
 if shown("show_test"):
@@ -346,6 +355,9 @@ if shown("show_test"):
 if shown("edge_view"):
     v3.radio("Edge width", list(pg.EDGE_VIEWS), key="pg_edge_view", format_func=pg.EDGE_VIEWS.get,
              horizontal=True, label_visibility="collapsed")
+with v4.container(horizontal=True, vertical_alignment="bottom"):  # beside the view switches: the charts stay high
+    pgmicro.click_mode_control()
+    pgdata.add_label_control()  # in "add" click mode: the class (or target) to add
 
 notice = ss.pop("pg_notice", "")
 if notice:
@@ -398,7 +410,7 @@ def _row():
 def _frame(tr, view, tick):
     """Train `steps_per_frame` steps if playing (a Streamlit call before each), then draw every view of `tr`."""
     if ss.playing:
-        last_call = time.perf_counter()  # the placeholder was just drawn
+        last_call = -math.inf  # a call before the first step: a Pause pressed while the frame waited for its turn
         for _ in range(view.steps_per_frame):
             if time.perf_counter() - last_call >= TICK_SECONDS:
                 tick.empty()
@@ -443,7 +455,7 @@ def _frame(tr, view, tick):
         neuron = pgnet.selected_neuron(tr)
         if scene_chart(paint.boundary_scene(tr, view.discretize, view.show_test, max_height=boundary_height,
                                             font_scale=k, mark=pgmicro.marked_point(tr),
-                                            neuron=neuron, outline=pgnet.reference_outline()),
+                                            neuron=neuron, outline=pgnet.reference_outline(tr)),
                        key="pg_boundary_chart", shared=True, on_click=pgmicro.on_boundary_click) is not None:
             st.rerun()  # a click (its callback has run): the whole page, so the microscope panel opens
         st.caption(pg.boundary_caption(tr, view.discretize, neuron))
@@ -458,7 +470,7 @@ def _frame(tr, view, tick):
             st.rerun()  # a click on a neuron or an edge (its callback has run): the whole page, for the panel
         # in presenter mode beside the boundary, its height following its width as the boundary's does
         scene_chart(paint.curves_scene(tr.history, tr.loss, current=tr.current, diverged=tr.diverged_history,
-                                       reference=pgnet.reference_history(),
+                                       reference=pgnet.reference_history(tr),
                                        font_scale=k, aspect=0.75 if present else None, max_height=boundary_height,
                                        metric=tr.metric),
                     key="pg_curves_chart", shared=True)
@@ -481,8 +493,6 @@ def _frame(tr, view, tick):
     pgmicro.record(ss.pg_trainer)  # the run's trajectory, for the microscope's loss landscape (tr: maybe a copy)
 
 
-pgmicro.click_mode_control()
-pgdata.add_label_control()  # in "add" click mode: the class (or target) to add
 live_view()
 pgnet.panel()  # the neuron shown, the weight editor, scrubbing, the reference run (app_pages/playground_network.py)
 pgmicro.panel()  # the backprop microscope of one training point (app_pages/playground_microscope.py)

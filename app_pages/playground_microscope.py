@@ -28,9 +28,9 @@ from app_pages.live_chart import scene_chart
 from micrograd.graph import DISPLAY_HEIGHT, fmt_number, palette_for
 from micrograd.lessons import playground_click as clicks
 from micrograd.lessons import playground_url as pgurl
-from micrograd.lessons.landscape import LandscapeCache, Trajectory, landscape_scene
+from micrograd.lessons.landscape import LandscapeCache, Trajectory, landscape_scene, weight_axes
 from micrograd.lessons.layer_view import plane_scene, warped_plane
-from micrograd.lessons.microscope import Microscope, act_name, input_name, parameter_names, weight_name
+from micrograd.lessons.microscope import Microscope, act_name, input_name, weight_name
 from micrograd.lessons.slow_motion import slow_motion
 from micrograd.text import md_escape
 
@@ -78,7 +78,8 @@ def click_mode_control():
     st.segmented_control("Click on the plot", list(clicks.CLICK_MODES), format_func=clicks.CLICK_MODES.get,
                          key="pg_click_mode", required=True,
                          help="What a click on the decision boundary does. Inspect a point: open the backprop "
-                         "microscope on the nearest training point.")
+                         "microscope on the nearest training point. Add a point: one of the class (or target) "
+                         "chosen beside this. Remove a point: the nearest one.")
 
 
 def on_boundary_click():
@@ -96,7 +97,7 @@ def on_boundary_click():
 
 def _microscope(trainer, p):
     """`Microscope.for_trainer(trainer, p)`, kept while the trainer, its step and its weights' version are the same."""
-    key = (id(trainer), trainer.step_count, p, trainer.loss, trainer.l2, trainer.n_train,
+    key = (trainer.run_id, trainer.step_count, p, trainer.loss, trainer.l2, trainer.n_train,
            tuple(v.data for v in trainer.model.parameters()))
     cached = ss.get("_pg_micro")
     if cached is None or cached[0] != key:
@@ -183,11 +184,10 @@ def _live_numbers():
     if p is None:
         return
     m = _microscope(tr, p)
-    top = sorted((e for layer in m.gradient_path(top=3)["top"] for e in layer), key=lambda e: -abs(e["grad"]))[:3]
     outs = ", ".join(fmt_number(v.data) for v in m.outputs)
     st.caption(md_escape(f"Live, step {tr.step_count}: output {outs}, loss ℓ = {fmt_number(m.loss)}; largest "
-                         "∂ℓ/∂w: " + ", ".join(f"{weight_name(e['layer'], e['target'], e['source'])} = "
-                                               f"{fmt_number(e['grad'])}" for e in top) + "."))
+                         "∂ℓ/∂w: " + ", ".join(f"{name} = {fmt_number(g)}" for name, g in m.largest_weight_grads(3))
+                         + "."))
 
 
 def _graph_view():
@@ -256,7 +256,7 @@ def _plane_view():
 def _stage(tr, p):
     """Stage the trainer's next step for example p (pauses playback)."""
     ss.playing = False
-    ss.pg_slow = {"sm": slow_motion(tr, example=p), "trainer": id(tr), "step": tr.step_count, "point": p,
+    ss.pg_slow = {"sm": slow_motion(tr, example=p), "trainer": tr.run_id, "step": tr.step_count, "point": p,
                   "pos": 0, "playing": False, "applied": None}
 
 
@@ -272,7 +272,7 @@ def _slow_go(pos):
     last = len(st_["sm"].stages) - 1
     st_["pos"] = max(0, min(last, pos))
     tr = ss.pg_trainer
-    if st_["pos"] == last and st_["applied"] is None and id(tr) == st_["trainer"] and tr.step_count == st_["step"]:
+    if st_["pos"] == last and st_["applied"] is None and tr.run_id == st_["trainer"] and tr.step_count == st_["step"]:
         st_["applied"] = st_["sm"].apply(tr)
 
 
@@ -292,7 +292,7 @@ def _slow_view(tr, p):
     st_ = ss.get("pg_slow")
     if st_ is not None and ss.get("playing"):  # training plays: the stages stop where they are
         st_["playing"] = False
-    fresh = (st_ is not None and st_["trainer"] == id(tr) and st_["point"] == p
+    fresh = (st_ is not None and st_["trainer"] == tr.run_id and st_["point"] == p
              and (tr.step_count == st_["step"] or (st_["applied"] and tr.step_count == st_["step"] + 1)))
     if not fresh:
         if ss.get("playing"):
@@ -357,17 +357,11 @@ def _slow_stages(timer):
 
 # --- loss landscape ---
 
-def _landscape_axes(tr):
-    """Two weights' own axes for the no-hidden-layer model on 2 inputs (exact along them), else None."""
-    names = parameter_names(tr.model)
-    return tuple(names[:2]) if len(tr.model.layers) == 1 and tr.model.nin == 2 else None
-
-
 def _compute_landscape():
     tr = ss.pg_trainer
     if "pg_landscape_cache" not in ss:
         ss.pg_landscape_cache = LandscapeCache()
-    ss.pg_landscape = ss.pg_landscape_cache.get(tr, axes=_landscape_axes(tr))
+    ss.pg_landscape = ss.pg_landscape_cache.get(tr, axes=weight_axes(tr.model))
 
 
 def _landscape_view(tr):

@@ -46,7 +46,7 @@ def _scrubbed_step(trainer):
     """The step the scrub slider shows, if it is not the run's latest and the run has not moved since; else None."""
     step = ss.get("pg_scrub")
     if (ss.get("playing") or step is None or step == ss.get("pg_scrub_end")
-            or ss.get("pg_scrub_live") != (id(trainer), trainer.step_count) or step >= trainer.step_count):
+            or ss.get("pg_scrub_live") != (trainer.run_id, trainer.step_count) or step >= trainer.step_count):
         return None
     return step if step in snapshots(trainer).steps else None
 
@@ -69,22 +69,25 @@ def selected_neuron(trainer):
 
 def on_network_click():
     """The network chart's on_click: a hidden node shows its neuron large, the output node the output again,
-    an edge opens the weight editor (the click carries the item's numbers: a node's [column, unit], an
-    edge's [layer, row, column, w, dL/dw], 1-based)."""
+    an edge opens the weight editor (the click carries the item's numbers: a node's [column, unit], column 0
+    the inputs and unit 0-based; an edge's [layer, row, column, w, dL/dw], the first three 1-based)."""
     click = (ss.get("pg_network_chart") or {}).get("click") or {}
     vals = click.get("vals") or []
-    if len(vals) == 2:
-        ss.pg_neuron = (int(vals[0]), int(vals[1]))
-        if selected_neuron(ss.pg_trainer) is None:  # the output or an input: back to the model's output
-            ss.pg_neuron = None
-    elif len(vals) == 5:
-        ss.pg_edit_edge = (int(vals[0]) - 1, int(vals[1]) - 1, int(vals[2]) - 1)
+    try:  # the numbers come from the browser: anything else is ignored
+        if len(vals) == 2:
+            ss.pg_neuron = (int(vals[0]), int(vals[1]))
+            if selected_neuron(ss.pg_trainer) is None:  # the output or an input: back to the model's output
+                ss.pg_neuron = None
+        elif len(vals) == 5:
+            ss.pg_edit_edge = (int(vals[0]) - 1, int(vals[1]) - 1, int(vals[2]) - 1)
+    except (TypeError, ValueError, OverflowError):
+        pass
 
 
 def send_maps(trainer):
     """Does this frame send the neuron maps? Always when not playing or when the network is new; while playing
     every MAPS_EVERY-th frame (the painter keeps the last maps in between)."""
-    shape = (id(trainer), tuple(len(layer.neurons) for layer in trainer.model.layers))
+    shape = (trainer.run_id, tuple(len(layer.neurons) for layer in trainer.model.layers))
     count = ss.get("pg_maps_count", 0) + 1
     if not ss.get("playing") or ss.get("pg_maps_shape") != shape or count >= MAPS_EVERY:
         ss.pg_maps_shape, ss.pg_maps_count = shape, 0
@@ -93,16 +96,16 @@ def send_maps(trainer):
     return False
 
 
-def reference_outline():
-    """The kept run's boundary (polylines) or None."""
+def reference_outline(trainer):
+    """The kept run's boundary (polylines), or None: none kept, or kept on other data or another loss."""
     ref = ss.get("pg_reference")
-    return ref.outline if ref is not None else None
+    return ref.outline if ref is not None and ref.fits(trainer) else None
 
 
-def reference_history():
-    """The kept run's curves (a history dict) or None."""
+def reference_history(trainer):
+    """The kept run's curves (a history dict), or None: none kept, or kept on other data or another loss."""
     ref = ss.get("pg_reference")
-    return ref.history if ref is not None else None
+    return ref.history if ref is not None and ref.fits(trainer) else None
 
 
 # --- callbacks ---
@@ -179,7 +182,7 @@ def _scrubber(trainer):
     """The scrub slider and "Rewind to this step" (paused only). Returns whether an earlier step is shown."""
     snaps = snapshots(trainer)
     options = snaps.steps + ([trainer.step_count] if snaps.steps[-1] != trainer.step_count else [])
-    live = (id(trainer), trainer.step_count)
+    live = (trainer.run_id, trainer.step_count)
     if ss.get("playing") or len(options) < 2:
         return False
     if (ss.get("pg_scrub") not in options or ss.get("pg_scrub") == ss.get("pg_scrub_end")
@@ -216,5 +219,8 @@ def panel():
                   "beside their own.")
         st.button("Clear reference", key="pg_clear_ref", icon=":material/delete:", on_click=_clear_reference,
                   disabled=ref is None)
-        if ref is not None:
+        if ref is not None and ref.fits(tr):
             st.caption(f"Reference: the run kept at step {ref.step}, drawn dashed and faded.")
+        elif ref is not None:
+            st.caption(f"Reference (kept at step {ref.step}) not drawn: it was trained on other data or with another "
+                       "loss, so its curves and boundary do not compare with this run's.")

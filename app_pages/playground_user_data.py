@@ -39,7 +39,7 @@ UPLOAD_MB = 1
 
 def _origin(cfg):
     """The fields of `cfg` that make the generated data: while they stay, the student's own points stay."""
-    return (cfg.dataset, cfg.n_points, cfg.noise, cfg.seed)
+    return cfg.points_key()
 
 
 def is_own():
@@ -99,15 +99,16 @@ def _label(task):
     """The class (or regression target) an "add" click adds: the control's value."""
     choices = ud.label_choices(task)
     if choices is None:
-        return float(ss.get("pg_add_target", 0.0))
+        return float(ss.get("pg_add_target", ud.DEFAULT_TARGET))
     label = ss.get("pg_add_label")
     return label if label in choices else choices[0]
 
 
 def _label_text(task, label):
-    if task == "binary":
-        return f"class {label:+d}"
-    return f"class {label} ({pg.CLASS_NAMES[label]})" if task == "multiclass" else f"target {label:g}"
+    if task == "regression":
+        return f"target {label:g}"
+    name = f" ({pg.CLASS_NAMES[label]})" if task == "multiclass" else ""
+    return f"class {ud.label_text(task, label)}{name}"
 
 
 def apply_pending(rebuild):
@@ -184,7 +185,7 @@ def add_label_control():
     task = ss.pg_trainer.task
     choices = ud.label_choices(task)
     if choices is None:
-        ss.setdefault("pg_add_target", 0.5)
+        ss.setdefault("pg_add_target", ud.DEFAULT_TARGET)
         st.number_input("Target to add", -ud.LIMIT, ud.LIMIT, step=0.1, key="pg_add_target")
         return
     if ss.get("pg_add_label") not in choices:

@@ -43,7 +43,8 @@ received per frame (all messages, protobuf bytes before websocket compression) a
 its sessions show long frame intervals). For the server it reports CPU (in cores) and RSS of
 the metered processes: `--pid` (each with its descendants), by default the process listening
 on the URL's port, and that CPU per frame: in all, of which training (each session's steps at
-its cost meter's "ms per step", the engine's own wall-clock timing, so an estimate), and the
+its cost meter's "ms per step", the step's own CPU time as the Trainer measures it, a moving
+average, so an estimate), and the
 rest, beyond training (Streamlit's run, the drawing, the sending).
 
 Bounded: at most 60 sessions, at most 120 seconds, loopback URLs only. Prints figures; not a

@@ -11,6 +11,7 @@ numpy is used only around the engine: to split and batch the data, and to evalua
 train/test loss and accuracy (or R²) curves with the graph-free forward `MLP.predict`.
 """
 
+import itertools
 import math
 import time
 
@@ -23,6 +24,9 @@ from micrograd.losses import TASK_LOSSES, check_task_loss, l1_value
 from micrograd.nn import ACTIVATIONS, MLP
 from micrograd.optim import OPTIMIZERS, SGD, AdamW
 from micrograd.tasks import confusion_counts, infer_task, predicted_classes, task_metrics
+
+#: run numbers: each Trainer takes the next (`Trainer.run_id`), so caches can key on a run
+_RUN_IDS = itertools.count(1)
 
 __all__ = ["HISTORY_FIELDS", "REGRESSION_HISTORY_FIELDS", "REGULARIZERS", "Trainer"]
 
@@ -131,6 +135,7 @@ class Trainer:
             raise ValueError(f"history_cap must be >= 16, got {history_cap!r}")
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y)
+        self.run_id = next(_RUN_IDS)  # unique in this process (an id() can be reused once a trainer is freed)
         self.problem = problem
         self.task, self.n_classes = infer_task(y, problem)
         self.n_outputs = self.n_classes if self.task == "multiclass" else 1

@@ -90,6 +90,19 @@ def _settle(page, timeout=60_000):
     page.wait_for_timeout(500)
 
 
+def open_playground(browser, app_url, query=""):
+    """A 1400 x 1000 page on the playground (``?query`` if given), rendered and settled.
+
+    Returns (page, errors): the page's uncaught JavaScript errors collect in the list `errors`.
+    """
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{app_url}/playground" + (f"?{query}" if query else ""))
+    _settle(page)
+    return page, errors
+
+
 def _offline_page(browser, app_url):
     """A new page that may load only from the app's own server, as in a classroom without internet.
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.test_browser import _CANVAS, _settle, app_url, browser  # noqa: F401  (pytest fixtures)
+from tests.test_browser import _CANVAS, app_url, browser, open_playground  # noqa: F401  (pytest fixtures)
 
 pytestmark = [pytest.mark.browser]
 
@@ -32,11 +32,7 @@ _FIND_TRAIN_POINT = """
 
 
 def test_clicking_a_training_point_opens_the_microscope_on_it(app_url, browser):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{app_url}/playground")
-    _settle(page)
+    page, errors = open_playground(browser, app_url)
     canvas = page.locator(f".st-key-pg_boundary_chart {_CANVAS}")
     canvas.wait_for(timeout=60_000)
     canvas.scroll_into_view_if_needed()

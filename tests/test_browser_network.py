@@ -5,7 +5,7 @@ frames keep the last ones). Skipped as tests/test_browser.py is where Playwright
 """
 
 import pytest
-from test_browser import _settle, app_url, browser  # noqa: F401  (module fixtures: the server and Chromium)
+from test_browser import app_url, browser, open_playground  # noqa: F401  (module fixtures: the server and Chromium)
 
 pytestmark = [pytest.mark.browser]
 
@@ -24,11 +24,7 @@ def _pixel(box, x, y):
 
 
 def test_clicking_an_edge_opens_the_weight_editor_and_a_neuron_its_big_view(app_url, browser):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{app_url}/playground")
-    _settle(page)
+    page, errors = open_playground(browser, app_url)
     canvas = page.locator("canvas[data-testid=liveChartCanvas][data-title^='Network']").first
     canvas.wait_for(timeout=30_000)
     canvas.scroll_into_view_if_needed()

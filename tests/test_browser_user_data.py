@@ -8,7 +8,7 @@ points on the page, which `parse_csv` reads back.
 """
 
 import numpy as np
-from test_browser import _CANVAS, _settle, app_url, browser, pytestmark  # noqa: F401  (fixtures and skip marks)
+from test_browser import _CANVAS, _settle, app_url, browser, open_playground, pytestmark  # noqa: F401  (fixtures and skip marks)
 
 from micrograd.lessons import user_data as ud
 
@@ -20,11 +20,7 @@ def _wait_text(page, text, timeout=30_000):
 
 
 def test_click_adds_a_point_and_csv_upload_and_download_round_trip(app_url, browser, tmp_path):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{app_url}/playground")
-    _settle(page)
+    page, errors = open_playground(browser, app_url)
     canvas = page.locator(f".st-key-pg_boundary_chart {_CANVAS}")
     canvas.wait_for(timeout=60_000)
     assert "Training on your own" not in page.inner_text("body")

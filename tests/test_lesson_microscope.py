@@ -229,3 +229,14 @@ def test_the_example_loss_node_is_found_only_in_the_mean_of_one_shape():
     assert _example_loss(root) == (None, root)
     mean = (0 + ell) * 1.0
     assert _example_loss(mean)[1] is ell
+
+
+def test_largest_weight_grads_are_the_examples_top_three_over_every_weight():
+    tr = build_trainer(PlaygroundConfig(dataset="circles", hidden=(4, 3), loss="bce"))
+    for _ in range(5):
+        tr.step()
+    m = Microscope.for_trainer(tr, 7)
+    every = sorted((abs(g) for W in m.weight_grads() for g in W.ravel()), reverse=True)
+    top = m.largest_weight_grads(3)
+    assert [abs(g) for _, g in top] == every[:3]
+    assert all(name.startswith("w") for name, _ in top) and len({name for name, _ in top}) == 3

@@ -207,3 +207,25 @@ def test_slow_motion_play_walks_the_stages_by_itself_and_takes_the_step_at_the_e
     assert seen[0] == "**Stage 2 of" and len(set(seen)) == len(seen)  # one stage a tick, forward
     assert "Step taken" in at.success[-1].value and at.button(key="pg_slow_play")  # stopped at the end
     assert [p.data for p in tr.model.parameters()] == [p.data for p in reference.model.parameters()]
+
+
+def test_a_new_network_with_the_landscape_open_computes_its_own_and_a_new_training_set_closes_the_panel():
+    # a landscape computed for 8-8 must not be drawn for another network (its slice has other axes: a
+    # traceback before); the new network's is computed on demand, the panel stays on the same example
+    at = _open({"point": "3"})
+    at.segmented_control(key="pg_micro_view").set_value("landscape").run()
+    at.button(key="pg_landscape_go").click().run()
+    assert _scene(at, "pg_landscape_chart")
+    at.slider(key="pg_width_0").set_value(5).run()
+    assert not at.exception
+    assert not [e for e in at.get("bidi_component") if e.key == "pg_landscape_chart"]  # the old slice is gone
+    at.button(key="pg_landscape_go").click().run()
+    tr = at.session_state["pg_trainer"]
+    hinge = np.mean([max(0.0, 1.0 - t * _forward(tr, x)) for x, t in zip(tr.X_train, tr.y_train)])
+    assert next(m.value for m in at.metric if m.label == "Loss at the centre") == f"{hinge:.6g}"
+    assert "point=3" in "&".join(f"{k}={v}" for k, v in at.query_params.items())  # the same training set
+    # new data: index 3 would be another example, so the microscope closes and the link drops point=
+    at.button(key="new_data").click().run()
+    assert not at.exception
+    assert "point" not in at.query_params
+    assert not at.get("graphviz_chart") and not [e for e in at.get("bidi_component") if e.key == "pg_landscape_chart"]

@@ -121,10 +121,19 @@ def test_keep_as_reference_draws_the_kept_run_beside_the_next():
     assert pts == [(s, round(v, 4)) for s, v in zip(kept["step"], kept["train_loss"], strict=True)]
     assert "reference boundary" in _names(scenes["pg_boundary_chart"])
     assert any("Reference: the run kept at step 3" in c.value for c in at.caption)
+    # a new network on the same data compares; other data does not: the reference is kept but not drawn
+    at.slider(key="pg_width_0").set_value(3).run()
+    assert "reference boundary" in _names(_scenes(at)["pg_boundary_chart"])
+    at.button(key="new_data").click().run()
+    scenes = _scenes(at)
+    assert "reference train loss" not in _names(scenes["pg_curves_chart"])
+    assert "reference boundary" not in _names(scenes["pg_boundary_chart"])
+    assert any("not drawn: it was trained on other data" in c.value for c in at.caption)
     _button(at, "Clear reference").click().run()
     scenes = _scenes(at)
     assert "reference train loss" not in _names(scenes["pg_curves_chart"])
     assert "reference boundary" not in _names(scenes["pg_boundary_chart"])
+    assert not any("Reference" in c.value for c in at.caption)
 
 
 def test_a_playing_frame_sends_the_neuron_maps_every_few_frames_and_stays_small():

@@ -43,8 +43,8 @@ import numpy as np
 from micrograd import functional, paint
 from micrograd.lessons.microscope import parameter_names
 
-__all__ = ["LossSlice", "Trajectory", "LandscapeCache", "flat_parameters", "unflatten", "filter_normalized_direction",
-           "loss_slice", "project", "training_loss", "landscape_scene", "VIRIDIS"]
+__all__ = ["LossSlice", "Trajectory", "LandscapeCache", "weight_axes", "flat_parameters", "unflatten",
+           "filter_normalized_direction", "loss_slice", "project", "training_loss", "landscape_scene", "VIRIDIS"]
 
 #: the landscape's sequential colour scale (matplotlib's viridis at five stops: dark = low loss, yellow = high;
 #: perceptually uniform and readable with every common colour-vision deficiency)
@@ -165,6 +165,12 @@ class LossSlice:
         if self.parameter_axes:  # the weights' own values
             coords = coords + np.array([self.theta @ self.d1, self.theta @ self.d2])[None, :]
         return {"steps": list(trajectory.steps), "coords": coords, "off_plane": off}
+
+
+def weight_axes(model):
+    """The `axes` of `loss_slice` for a model whose landscape is exact along two of its weights: the
+    no-hidden-layer model on 2 inputs (its two weights, by `parameter_names`), else None (random directions)."""
+    return tuple(parameter_names(model)[:2]) if len(model.layers) == 1 and model.nin == 2 else None
 
 
 def loss_slice(trainer, size=21, span=1.0, seed=0, perturb_bias=False, axes=None):

@@ -349,6 +349,12 @@ class Microscope:
         return value_graph(built.root, names=names, status=status, current=cur, current_edges=cur is not None,
                            edge_labels=edge_labels, digits=digits, title=title, palette=palette, extra=extra)
 
+    def largest_weight_grads(self, k=3):
+        """The `k` weights with the largest |∂ℓ/∂w| for this example, largest first, among each layer's
+        `gradient_path` edges: a list of (weight name as `weight_name` writes it, gradient)."""
+        edges = sorted((e for layer in self.gradient_path(top=k)["top"] for e in layer), key=lambda e: -abs(e["grad"]))
+        return [(weight_name(e["layer"], e["target"], e["source"]), e["grad"]) for e in edges[:k]]
+
     def gradient_path(self, top=3):
         """The largest gradients of this example, for the network diagram's highlight.
 

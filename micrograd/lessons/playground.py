@@ -50,7 +50,8 @@ __all__ = [
     "batch_options", "boundary_grid", "cost_meter", "SCORE_RANGE",
     "history_csv", "weights_json", "dead_units",
     "PROBLEMS", "PROBLEM_DATASETS", "DATASET_LABELS", "CLASS_COLOURS", "CLASS_NAMES", "problem_of",
-    "task_losses", "fit_problem", "score_metrics", "boundary_caption",
+    "task_losses", "fit_problem", "score_metrics", "boundary_caption", "same_training_set", "fit_problem_note",
+    "TASK_TARGETS",
 ]
 
 PURPLE = "#5e3c99"  # PuOr, class +1 / positive
@@ -157,9 +158,13 @@ class PlaygroundConfig:
         """The dataset's task: 'binary', 'multiclass' or 'regression' (`micrograd.data.TASKS`)."""
         return TASKS[self.dataset]
 
+    def points_key(self):
+        """The fields that make the generated points (a student's own points stay while these do)."""
+        return (self.dataset, self.n_points, self.noise, self.seed)
+
     def data_key(self):
         """The fields that define the data and the split: changing one resets the model."""
-        return (self.dataset, self.n_points, self.noise, self.test_fraction, self.seed)
+        return self.points_key() + (self.test_fraction,)
 
     def architecture_key(self):
         """The fields that define the network (its inputs included): changing one resets the model."""
@@ -287,6 +292,20 @@ def fit_problem(cfg):
     return cfg, changed
 
 
+#: what each task's targets are, as the page's notes say it
+TASK_TARGETS = {"binary": "two classes", "multiclass": "three classes", "regression": "real-valued targets"}
+
+
+def fit_problem_note(cfg, changed):
+    """The sentence the page shows after `fit_problem` changed `changed` (['loss'], or ['dataset', ...]) to give `cfg`.
+
+    A loss alone: why (the dataset's targets, `TASK_TARGETS`); a dataset too: the problem's dataset and loss now.
+    """
+    if changed == ["loss"]:
+        return f"{cfg.dataset} has {TASK_TARGETS[cfg.task]}, so the loss is {LOSS_LABELS[cfg.loss]}."
+    return f"{cfg.problem.capitalize()}: dataset {cfg.dataset}, loss {LOSS_LABELS[cfg.loss]}."
+
+
 # --- trainer ---
 
 def build_trainer(cfg, data=None):
@@ -308,6 +327,16 @@ def build_trainer(cfg, data=None):
                    lr=cfg.lr, optimizer=cfg.optimizer, reg=cfg.reg, rate=cfg.rate, momentum=cfg.momentum,
                    batch_size=cfg.batch_size, loss=cfg.loss, seed=cfg.seed, engine=cfg.engine,
                    features=tuple(cfg.features), problem=cfg.task)
+
+
+def same_training_set(a, b):
+    """Do trainers `a` and `b` train on the same examples, in the same order (equal X_train and y_train)?
+
+    A training point's index names the same example in both only then (a Reset, a new network, a new
+    learning rate keep the data and the split; new data, an edited point or another split do not).
+    """
+    return (a.X_train.shape == b.X_train.shape and np.array_equal(a.X_train, b.X_train)
+            and np.array_equal(a.y_train, b.y_train))
 
 
 def apply_hyperparameters(trainer, cfg):

@@ -16,13 +16,14 @@
 """
 
 import copy
+import hashlib
 import math
 
 import numpy as np
 
 from micrograd.lessons.playground_paint import boundary_scene
 
-__all__ = ["SNAPSHOT_CAP", "Snapshots", "Reference", "keep_reference", "set_weight", "edge_weight"]
+__all__ = ["SNAPSHOT_CAP", "Snapshots", "Reference", "keep_reference", "run_signature", "set_weight", "edge_weight"]
 
 #: snapshots kept at most (then every other one is dropped and the recording stride doubles)
 SNAPSHOT_CAP = 128
@@ -132,11 +133,26 @@ class Reference:
     Attributes:
         history: `Trainer.history` at the time it was kept (a copy: dict of lists);
         outline: the decision boundary then, as polylines in data coordinates (`keep_reference`);
-        step: the step it was kept at.
+        step: the step it was kept at;
+        signature: what a run must share with it to be compared (`run_signature`): the task, the loss
+            and the training and test data.
     """
 
-    def __init__(self, history, outline, step):
-        self.history, self.outline, self.step = history, outline, int(step)
+    def __init__(self, history, outline, step, signature=None):
+        self.history, self.outline, self.step, self.signature = history, outline, int(step), signature
+
+    def fits(self, trainer):
+        """Does `trainer`'s run compare with this one (same task, loss and data: `run_signature`)?"""
+        return self.signature is None or self.signature == run_signature(trainer)
+
+
+def run_signature(trainer):
+    """(task, loss, a digest of the training and test data): runs with equal signatures draw their curves on
+    the same loss axis and their boundaries over the same points."""
+    digest = hashlib.sha256()
+    for a in (trainer.X_train, trainer.y_train, trainer.X_test, trainer.y_test):
+        digest.update(np.ascontiguousarray(a).tobytes())
+    return trainer.task, trainer.loss, digest.hexdigest()
 
 
 def keep_reference(trainer):
@@ -145,7 +161,8 @@ def keep_reference(trainer):
     regression)."""
     scene = boundary_scene(trainer)
     outline = next((lay["paths"] for lay in scene["layers"] if lay["type"] == "lines" and "name" not in lay), [])
-    return Reference({k: list(v) for k, v in trainer.history.items()}, outline, trainer.step_count)
+    return Reference({k: list(v) for k, v in trainer.history.items()}, outline, trainer.step_count,
+                     run_signature(trainer))
 
 
 def _weight(trainer, layer, row, col):

@@ -259,6 +259,7 @@ def _fit_problem(values):
                        f"{cfg.problem} dataset ({QUERY_NAMES['problem']}={cfg.problem} takes "
                        f"{', '.join(PROBLEM_DATASETS[cfg.problem])}); using {fitted.dataset}.")
     if "loss" in changed and "loss" in values:
+        why = "not a loss of its task"
         try:
             check_task_loss(fitted.task, cfg.loss)
         except ValueError as exc:

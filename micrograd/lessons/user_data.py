@@ -25,7 +25,8 @@ from micrograd.lessons.playground import RANGES
 from micrograd.text import quote
 
 __all__ = ["HEADER", "MIN_POINTS", "MAX_POINTS", "MAX_BYTES", "LIMIT", "CLASS_LABELS", "check_points",
-           "parse_csv", "to_csv", "add_point", "remove_nearest", "label_choices", "trainer_points"]
+           "parse_csv", "to_csv", "add_point", "remove_nearest", "label_choices", "trainer_points", "label_text",
+           "DEFAULT_TARGET"]
 
 #: the columns of the CSV, as its optional header names them
 HEADER = ("x1", "x2", "label")
@@ -39,6 +40,8 @@ MAX_BYTES = 100_000
 LIMIT = 10.0
 #: the labels each classification task has, as the CSV and the "class to add" control write them
 CLASS_LABELS = {"binary": (1, -1), "multiclass": (0, 1, 2)}
+#: the target an "add" click gives a regression point until the student types another
+DEFAULT_TARGET = 0.5
 
 _TASKS = ("binary", "multiclass", "regression")
 
@@ -48,7 +51,8 @@ def _check_task(task):
         raise ValueError(f"unknown task {quote(task)}: choose one of {', '.join(_TASKS)}")
 
 
-def _label_text(task, label):
+def label_text(task, label):
+    """A class label as the CSV and the messages write it: '+1' / '-1' for binary, '0', '1', '2' for multiclass."""
     return f"{label:+d}" if task == "binary" else str(label)
 
 
@@ -97,14 +101,14 @@ def check_points(X, y, task):
     bad = sorted(set(y.tolist()) - set(classes))
     if bad:
         raise ValueError(f"label {bad[0]:g} is not a class here: the labels must be "
-                         f"{' or '.join(_label_text(task, c) for c in sorted(classes))}")
+                         f"{' or '.join(label_text(task, c) for c in sorted(classes))}")
     missing = [c for c in sorted(classes) if not np.any(y == c)]
     if len(missing) == len(classes) - 1:
-        raise ValueError(f"all {n} points are of class {_label_text(task, int(y[0]))}: a classifier needs points "
-                         f"of every class ({', '.join(_label_text(task, c) for c in sorted(classes))})")
+        raise ValueError(f"all {n} points are of class {label_text(task, int(y[0]))}: a classifier needs points "
+                         f"of every class ({', '.join(label_text(task, c) for c in sorted(classes))})")
     if missing:
-        raise ValueError(f"no point of class {', '.join(_label_text(task, c) for c in missing)}: a classifier "
-                         f"needs points of every class ({', '.join(_label_text(task, c) for c in sorted(classes))})")
+        raise ValueError(f"no point of class {', '.join(label_text(task, c) for c in missing)}: a classifier "
+                         f"needs points of every class ({', '.join(label_text(task, c) for c in sorted(classes))})")
     return X, y.astype(np.int64)
 
 
@@ -193,7 +197,7 @@ def parse_csv(data, task):
     if task != "regression" and not np.all(np.mod(y, 1) == 0):
         odd = y[np.mod(y, 1) != 0][0]
         raise ValueError(f"label {odd:g} is not a whole number: classes are "
-                         f"{' or '.join(_label_text(task, c) for c in sorted(CLASS_LABELS[task]))} (for real-valued "
+                         f"{' or '.join(label_text(task, c) for c in sorted(CLASS_LABELS[task]))} (for real-valued "
                          "targets switch the problem to regression first)")
     if task == "binary":
         y = _binary_labels(y)
@@ -243,7 +247,7 @@ def add_point(X, y, point, label, task):
     p = np.asarray(point, dtype=np.float64).reshape(1, 2)
     if task != "regression" and label not in CLASS_LABELS[task]:
         raise ValueError(f"class {quote(label)} is not one of "
-                         f"{', '.join(_label_text(task, c) for c in CLASS_LABELS[task])}")
+                         f"{', '.join(label_text(task, c) for c in CLASS_LABELS[task])}")
     return check_points(np.vstack([X, p]), np.append(np.asarray(y, dtype=np.float64), float(label)), task)
 
 
@@ -268,7 +272,7 @@ def remove_nearest(X, y, point, radius, task):
         return X, y, None
     keep = np.arange(len(X)) != i
     if task != "regression" and not np.any(y[keep] == y[i]):
-        raise ValueError(f"that is the last point of class {_label_text(task, int(y[i]))}: a classifier needs "
+        raise ValueError(f"that is the last point of class {label_text(task, int(y[i]))}: a classifier needs "
                          "points of every class")
     Xk, yk = check_points(X[keep], y[keep], task)
     return Xk, yk, i
