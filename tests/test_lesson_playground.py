@@ -446,3 +446,16 @@ def test_weights_l1_sets_to_zero_are_drawn_as_dead_edges():
     plain = pg.build_trainer(pg.PlaygroundConfig())
     plain.run(100)
     assert not [lay for lay in pp.network_scene(plain, "weight")["layers"] if lay.get("name") == "edges 0"]
+
+
+def test_grid_inputs_are_the_boundary_grid_through_the_features_once_per_run():
+    cfg = pg.PlaygroundConfig(dataset="circles", features=("x1sq", "x2sq", "x1x2"), hidden=())
+    tr = pg.build_trainer(cfg)
+    xs, ys, inputs = pg.grid_inputs(tr, 30)
+    gx, gy, G = pg.boundary_grid(np.vstack([tr.X_train, tr.X_test]), 30)
+    assert np.array_equal(xs, gx) and np.array_equal(ys, gy)
+    assert np.array_equal(inputs, np.column_stack([G[:, 0] ** 2, G[:, 1] ** 2, G[:, 0] * G[:, 1]]))
+    assert pg.grid_inputs(tr, 30)[2] is inputs and not inputs.flags.writeable  # computed once, shared read-only
+    other = pg.build_trainer(cfg.replace(seed=1))  # a new run: new points, its own grid
+    assert pg.grid_inputs(other, 30)[2] is not inputs
+    assert not np.array_equal(pg.grid_inputs(other, 30)[0], xs)

@@ -52,7 +52,7 @@ from micrograd.lessons.playground import (
     PURPLE_LINE,
     SCORE_RANGE,
     ZERO_GREY,
-    boundary_grid,
+    grid_inputs,
 )
 
 # the network diagram and the neurons' maps live in their own module; its names are this module's too
@@ -96,10 +96,9 @@ def boundary_scores(trainer, size=100):
         numpy forward; a regression's prediction), or for a multiclass run the logits
         (size, size, K), Z[i, j, k] class k's; NaN becomes 0 and +-inf +-1e6.
     """
-    X_all = np.vstack([trainer.X_train, trainer.X_test])
-    xs, ys, G = boundary_grid(X_all, size)
+    xs, ys, inputs = grid_inputs(trainer, size)  # `Trainer.predict` of the grid, its features computed once a run
     with np.errstate(all="ignore"):
-        Z = trainer.predict(G)
+        Z = trainer.model.predict(inputs)
         Z = Z.reshape(size, size, -1) if Z.ndim == 2 else Z.reshape(size, size)
     return xs, ys, np.nan_to_num(Z, nan=0.0, posinf=1e6, neginf=-1e6)
 

@@ -25,8 +25,8 @@ from micrograd.lessons.playground import (
     PUOR,
     PURPLE_LINE,
     ZERO_GREY,
-    boundary_grid,
     dead_units,
+    grid_inputs,
 )
 
 __all__ = ["network_scene", "EDGE_TIP", "NEURON_GRID", "NEURON_LEVELS", "NEURON_PALETTE", "neuron_outputs",
@@ -179,11 +179,9 @@ def neuron_outputs(trainer, size=NEURON_GRID):
         (size, size, n_units), maps[l][i, k, j] = output of unit j of hidden layer l + 1 at (xs[k], ys[i]);
         NaN becomes 0, +-inf +-1e6.
     """
-    X_all = np.vstack([trainer.X_train, trainer.X_test])
-    xs, ys, G = boundary_grid(X_all, size)
+    xs, ys, inputs = grid_inputs(trainer, size)
     with np.errstate(all="ignore"):
-        _, outs = functional.forward(functional.layer_arrays(trainer.model), trainer.inputs(G), trainer.activation,
-                                     keep=True)
+        _, outs = functional.forward(functional.layer_arrays(trainer.model), inputs, trainer.activation, keep=True)
     return xs, ys, [np.nan_to_num(A, nan=0.0, posinf=1e6, neginf=-1e6).reshape(size, size, -1) for A in outs[:-1]]
 
 
