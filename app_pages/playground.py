@@ -25,7 +25,6 @@ sit outside the fragment, metric rows are one element each in presenter mode and
 """
 
 import functools
-import math
 import time
 import urllib.parse
 
@@ -385,19 +384,19 @@ def live_view():
     # not after the whole frame (each call is one more message: ~0.2 ms of server CPU). Training comes before
     # drawing: measured in Chromium on one session (10 s, 0.1 s timer), this order showed 9.6-9.8
     # boundary frames/s against 8.2-9.3 for drawing first.
-    tick = st.empty()
     if not ss.playing:  # a redraw that does not train (a click, the first run) takes no turn
-        _frame(pgnet.shown_trainer(tr), view, tick)  # the scrubbed step's copy, or tr (playground_network.py)
+        _frame(pgnet.shown_trainer(tr), view, st.empty())  # the scrubbed step's copy, or tr (playground_network.py)
         return
     # A frame that trains waits for its turn among the process's playing sessions (frame_share.py: in
     # arrival order, one at a time), asleep off the GIL. A click meanwhile takes effect at the first
-    # Streamlit call of the turn, before any step. After its turn the session pauses FLUSH_SECONDS (asleep,
-    # so the event loop has the GIL): the next run, due at once whenever the timer fired during this one,
-    # starts by dropping whatever of this frame the event loop has not sent yet (ForwardMsgQueue.clear on
-    # SCRIPT_STARTED). Measured with benchmarks/load.py's "frames missing a chart", one session: without
-    # the pause 7 of 13 frames lost a chart (the browser kept an older picture there); with 10 ms, 1 of 18.
+    # Streamlit call of the turn (the placeholder's), before any step. After its turn the session pauses
+    # FLUSH_SECONDS (asleep, so the event loop has the GIL): the next run, due at once whenever the timer
+    # fired during this one, starts by dropping whatever of this frame the event loop has not sent yet
+    # (ForwardMsgQueue.clear on SCRIPT_STARTED). Measured with benchmarks/load.py's "frames missing a chart",
+    # one session, 8 s: without the pause 5 of 88 and 19 of 66 frames lost a chart (the browser kept an older
+    # picture there); with 20 ms, 0 of 70 and 0 of 86.
     with FRAMES.turn():
-        _frame(tr, view, tick)
+        _frame(tr, view, st.empty())
     time.sleep(FLUSH_SECONDS)
 
 
@@ -410,7 +409,7 @@ def _row():
 def _frame(tr, view, tick):
     """Train `steps_per_frame` steps if playing (a Streamlit call before each), then draw every view of `tr`."""
     if ss.playing:
-        last_call = -math.inf  # a call before the first step: a Pause pressed while the frame waited for its turn
+        last_call = time.perf_counter()  # the placeholder was just made: where a Pause pressed during the wait lands
         for _ in range(view.steps_per_frame):
             if time.perf_counter() - last_call >= TICK_SECONDS:
                 tick.empty()
