@@ -374,7 +374,7 @@ def live_view():
 
     A timer rerun (run_every) executes only this function; a full rerun (any widget
     change, and every `AppTest.run()`) executes it too, so playback advances either way.
-    A click while it trains stops it before its next step (see the module docstring).
+    A click while it trains stops it within TICK_SECONDS and the step then running (see the module docstring).
     """
     tr = ss.pg_trainer
     view = ss.pg_cfg
@@ -407,7 +407,8 @@ def _row():
 
 
 def _frame(tr, view, tick):
-    """Train `steps_per_frame` steps if playing (a Streamlit call before each), then draw every view of `tr`."""
+    """Train `steps_per_frame` steps if playing (`tick`, the placeholder just made, redrawn between steps every
+    TICK_SECONDS: the calls where a click interrupts), then draw every view of `tr`."""
     if ss.playing:
         last_call = time.perf_counter()  # the placeholder was just made: where a Pause pressed during the wait lands
         for _ in range(view.steps_per_frame):
