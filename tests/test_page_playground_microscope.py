@@ -9,19 +9,14 @@ import math
 import re
 
 import numpy as np
-from streamlit.testing.v1 import AppTest
+from conftest import open_page
 
 from micrograd.graph import fmt_number
 from micrograd.text import md_escape, quote
 
 
 def _open(query=None):
-    at = AppTest.from_file("../app.py", default_timeout=60)  # relative to this file
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page("app_pages/playground.py").run()
-    assert not at.exception
-    return at
+    return open_page("app_pages/playground.py", query, timeout=60)
 
 
 def _dot(at):

@@ -9,9 +9,9 @@ import json
 
 import numpy as np
 import pytest
+from conftest import open_page
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.testing.v1 import AppTest
 
 from micrograd.lessons import playground_url as pgurl
 from micrograd.lessons import user_data as ud
@@ -19,12 +19,7 @@ from micrograd.text import md_escape
 
 
 def _open(query=None):
-    at = AppTest.from_file("../app.py", default_timeout=30)  # relative to this file
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page("app_pages/playground.py").run()
-    assert not at.exception
-    return at
+    return open_page("app_pages/playground.py", query, timeout=30)
 
 
 def _boundary(at):
