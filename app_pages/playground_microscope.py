@@ -23,6 +23,7 @@ it computes nothing itself. The page calls:
 import pandas as pd
 import streamlit as st
 
+from app_pages import playground_network as pgnet
 from app_pages import playground_user_data as pgdata
 from app_pages.live_chart import scene_chart
 from micrograd.graph import DISPLAY_HEIGHT, fmt_number, palette_for
@@ -146,6 +147,10 @@ def panel():
                         width=220, placeholder="click a point",
                         help="The training example to inspect (0-based); in a link: point=INDEX.")
         st.button("Close", key="pg_point_close", icon=":material/close:", on_click=_close, disabled=p is None)
+    scrubbed = pgnet.scrubbed_step(tr)
+    if p is not None and scrubbed is not None:  # the views above show an earlier step; the microscope the run's own
+        st.caption(f"The views above show step {scrubbed} (scrubbed); the microscope works on the run as it is, at "
+                   f"step {tr.step_count}.")
     if p is None:
         st.caption("Click a training point on the decision boundary (click mode “Inspect a point”), or pick one "
                    "above, to see its forward and backward pass through the current network, op by op.")

@@ -42,8 +42,8 @@ def record(trainer):
     snapshots(trainer).record()
 
 
-def _scrubbed_step(trainer):
-    """The step the scrub slider shows, if it is not the run's latest and the run has not moved since; else None."""
+def scrubbed_step(trainer):
+    """The earlier step the scrub slider shows: None if it shows the run's latest, or the run has moved since."""
     step = ss.get("pg_scrub")
     if (ss.get("playing") or step is None or step == ss.get("pg_scrub_end")
             or ss.get("pg_scrub_live") != (trainer.run_id, trainer.step_count) or step >= trainer.step_count):
@@ -54,7 +54,7 @@ def _scrubbed_step(trainer):
 def shown_trainer(trainer):
     """What a paused frame draws: a copy of `trainer` at the scrubbed step (`Snapshots.view_at`), or `trainer`."""
     record(trainer)
-    step = _scrubbed_step(trainer)
+    step = scrubbed_step(trainer)
     return trainer if step is None else snapshots(trainer).view_at(step)
 
 
@@ -167,7 +167,9 @@ def _editor(trainer, scrubbed):
                 f"from {'input' if layer == 0 else 'neuron'} {col + 1}): w = {w:.6g}, ∂L/∂w = {g:.6g} "
                 "(last step)")
     key = f"pg_edit_value_{layer}_{row}_{col}"
-    ss.setdefault(key, min(max(round(float(w), 4), -100.0), 100.0))
+    shown_at = (trainer.run_id, trainer.step_count)
+    if key not in ss or ss.get(key + "_at") != shown_at:  # the weight as it is now (training moves it), not as it was
+        ss[key], ss[key + "_at"] = min(max(round(float(w), 4), -100.0), 100.0), shown_at
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.number_input("New weight", -100.0, 100.0, step=0.1, format="%.4f", key=key)
         st.button("Set weight", key="pg_edit_set", icon=":material/edit:", on_click=_set_weight,

@@ -9,6 +9,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import open_page
 from test_page_playground import _metric, _open, _scenes, _step
 
 from micrograd.lessons import playground as pg
@@ -64,6 +65,9 @@ def test_the_weight_editor_changes_the_model_and_every_view_at_once():
     edge_tips = [lay["vals"][5 * k:5 * k + 5] for lay in _scenes(at)["pg_network_chart"]["layers"]
                  if lay.get("name", "").startswith("edges") for k in range(len(lay["paths"]))]
     assert [3, 1, 4, 2.5] in [v[:4] for v in edge_tips]
+    at.button(key="step").click().run()  # training moves the weight: the box shows it as it is now
+    trained = tr.model.layers[2].neurons[0].w[3].data
+    assert trained != 2.5 and at.number_input(key="pg_edit_value_2_0_3").value == pytest.approx(round(trained, 4))
     _button(at, "Close").click().run()
     assert not [m for m in at.markdown if m.value.startswith("**Edit weight")]
 
@@ -147,3 +151,15 @@ def test_a_playing_frame_sends_the_neuron_maps_every_few_frames_and_stays_small(
         sizes.append(sum(len(json.dumps(s, separators=(",", ":")).encode()) for s in scenes.values()))
     assert "sprites" in kinds and "keep" in kinds
     assert max(sizes) <= 25 * 1024, sizes  # the three scenes; a frame at the websocket stays under 30 KiB
+
+
+def test_while_scrubbed_the_microscope_says_it_shows_the_latest_step():
+    at = open_page("app_pages/playground.py", {"point": "3"}, timeout=60)
+    for _ in range(4):
+        at.button(key="step").click().run()
+    at.select_slider(key="pg_scrub").set_value(1).run()
+    assert _step(at) == 1
+    assert any("show step 1 (scrubbed); the microscope works on the run as it is, at step 4" in c.value
+               for c in at.caption)
+    at.select_slider(key="pg_scrub").set_value(4).run()  # back at the latest: no such caption
+    assert not any("(scrubbed)" in c.value for c in at.caption)
