@@ -98,11 +98,12 @@ def _rebuild(cfg, note="", keep_playing=False):
     weight editor, and the chosen training point unless the training set is the same (a Reset, a new network).
     """
     old = ss.get("pg_trainer")
+    data = pgdata.points_for(cfg)  # the student's own points, if any
     try:
         get_engine(cfg.engine)
-        ss.pg_trainer = pg.build_trainer(cfg, data=pgdata.points_for(cfg))  # the student's own points, if any
+        ss.pg_trainer = pg.build_trainer(cfg, data=data)
     except ValueError:
-        ss.pg_trainer = pg.build_trainer(cfg.replace(engine="scalar"), data=pgdata.points_for(cfg))
+        ss.pg_trainer = pg.build_trainer(cfg.replace(engine="scalar"), data=data)
     ss.pg_cfg = cfg
     ss.playing = bool(keep_playing and ss.get("playing"))
     if note:

@@ -37,11 +37,6 @@ ss = st.session_state
 UPLOAD_MB = 1
 
 
-def _origin(cfg):
-    """The fields of `cfg` that make the generated data: while they stay, the student's own points stay."""
-    return cfg.points_key()
-
-
 def is_own():
     """Is the page training on the student's own points?"""
     return ss.get("pg_user_data") is not None
@@ -55,7 +50,7 @@ def drop():
 def points_for(cfg):
     """The student's own points (X, y) to train on under `cfg`, or None (the dataset's); they go once `cfg`'s
     generated data is another one (dataset, points, noise or seed changed)."""
-    if is_own() and ss.get("pg_user_origin") != _origin(cfg):
+    if is_own() and ss.get("pg_user_origin") != cfg.points_key():
         drop()
     return ss.get("pg_user_data")
 
@@ -67,7 +62,7 @@ def _current():
 
 def _use(X, y, note, rebuild):
     """Train a fresh model on (X, y), the student's own points from now on (playback goes on)."""
-    ss.pg_user_data, ss.pg_user_origin = (X, y), _origin(ss.pg_cfg)
+    ss.pg_user_data, ss.pg_user_origin = (X, y), ss.pg_cfg.points_key()
     rebuild(ss.pg_cfg, note, keep_playing=True)
 
 

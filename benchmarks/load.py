@@ -364,16 +364,17 @@ def session_figures(sess, t0, t1):
     if tail > max(gaps, default=0.0):  # a session left waiting at the end is starving: count that wait
         gaps.append(tail)
     frames_for_kib = len(inside) - (0 if before else 1)
+    fullest = max((f[3] for f in sess.frames), default=0)  # the most charts one frame of the session brought
+    ms_per_step = [v for _, v in _window(sess.ms_per_step, t0, t1)[0]]
     return {
         "session": sess.index, "worker": sess.ws_worker or sess.worker,
         "frames": len(inside), "frames_per_s": len(inside) / span, "steps": steps, "steps_per_s": steps / span,
         "p50": _percentile(gaps, 50), "p95": _percentile(gaps, 95), "max": max(gaps),
         "kib_per_frame": kib / frames_for_kib if frames_for_kib > 0 else 0.0,
         "cut_short": sum(t0 <= t <= t1 for t in sess.cut), "errors": list(sess.errors),
-        "missing_chart": sum(0 < f[3] < max(g[3] for g in sess.frames) for f in inside),
-        # the training's time in the window: its steps at the cost meter's ms per step (the engine's own timing)
-        "train_seconds": steps * statistics.fmean(v for _, v in _window(sess.ms_per_step, t0, t1)[0]) / 1000
-        if steps and _window(sess.ms_per_step, t0, t1)[0] else 0.0,
+        "missing_chart": sum(0 < f[3] < fullest for f in inside),
+        # the training's time in the window: its steps at the cost meter's ms per step (the step's CPU time)
+        "train_seconds": steps * statistics.fmean(ms_per_step) / 1000 if steps and ms_per_step else 0.0,
     }
 
 
@@ -449,7 +450,7 @@ async def run_load(url, query="", sessions=30, seconds=30.0, pids=None, page="pl
         "server_peak_rss_mib": sum(p["peak_rss_mib"] for p in procs),
         "client_cpu_cores": (client1.ru_utime + client1.ru_stime - client0.ru_utime - client0.ru_stime) / seconds,
     }
-    frames = sum(f["frames"] for f in figs)
+    frames = total["frames"]
     cpu_seconds = total["server_cpu_cores"] * seconds
     train_seconds = sum(f["train_seconds"] for f in figs)
     total["cpu_ms_per_frame"] = 1000 * cpu_seconds / frames if frames else float("nan")

@@ -14,7 +14,7 @@ scalar; ``micrograd.tensor.loss_and_grads`` does the same with a vectorized nump
 
 import numpy as np
 
-from micrograd.losses import LOSSES, check_loss, l2_penalty, mse_loss
+from micrograd.losses import check_loss, data_loss, l2_penalty
 
 __all__ = ["ENGINES", "scalar_loss_and_grads", "get_engine"]
 
@@ -56,7 +56,7 @@ def scalar_loss_and_grads(model, X, y, loss="hinge", l2=0.0, regression=False):
     inputs = np.asarray(X, dtype=np.float64).tolist()
     labels = np.asarray(y).tolist()
     scores = [model(x) for x in inputs]
-    total = mse_loss(scores, labels, regression=True) if regression else LOSSES[loss](scores, labels)
+    total = data_loss(scores, labels, loss, regression)
     if l2:
         total = total + l2_penalty(model.parameters(), l2)
     model.zero_grad()

@@ -11,7 +11,8 @@ import numbers
 from micrograd.engine import Value
 
 __all__ = ["hinge_loss", "mse_loss", "cross_entropy_loss", "bce_with_logits_loss", "l2_penalty", "l1_penalty",
-           "l1_value", "accuracy", "LOSSES", "TASK_LOSSES", "check_loss", "check_task_loss", "check_finite_targets"]
+           "l1_value", "accuracy", "LOSSES", "TASK_LOSSES", "check_loss", "check_task_loss", "check_finite_targets",
+           "data_loss"]
 
 
 def check_finite_targets(ys):
@@ -199,6 +200,21 @@ def accuracy(scores, ys):
 
 #: the losses by the names the dashboard and the URL use; 'ce' takes K >= 2 logits per example
 LOSSES = {"hinge": hinge_loss, "mse": mse_loss, "bce": bce_with_logits_loss, "ce": cross_entropy_loss}
+
+def data_loss(scores, labels, loss, regression=False):
+    """The data loss of a batch of Value scores, as the `Trainer` trains it: ``LOSSES[loss](scores, labels)``,
+    or for a regression `mse_loss` on real targets (``regression=True``).
+
+    Args:
+        scores: a list of n Values (one score per example), or for 'ce' a list of n lists of K logits.
+        labels: n labels (-1/+1, class indices 0..K-1 for 'ce') or real targets.
+        loss: a key of `LOSSES`; regression: the targets are real numbers (then the loss is MSE).
+
+    Returns:
+        a Value: the mean loss over the batch.
+    """
+    return mse_loss(scores, labels, regression=True) if regression else LOSSES[loss](scores, labels)
+
 
 #: task -> the losses valid for it (the first is the `Trainer`'s default): binary labels -1/+1 take
 #: one score each; regression only MSE on real targets; multiclass only softmax cross-entropy. Its

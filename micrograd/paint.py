@@ -24,8 +24,8 @@ from collections import defaultdict
 
 import numpy as np
 
-__all__ = ["encode_png", "png_data_url", "colour_ramp", "hex_alpha", "level_indices", "contour_paths", "nice_ticks",
-           "rounded"]
+__all__ = ["encode_png", "png_data_url", "colour_ramp", "hex_alpha", "tick_labels", "level_indices",
+           "contour_paths", "nice_ticks", "rounded"]
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -102,6 +102,12 @@ def colour_ramp(stops, n):
     t = np.linspace(0.0, 1.0, n)
     out = np.column_stack([np.interp(t, pos, rgb[:, k]) for k in range(3)])
     return np.round(out).astype(np.uint8)
+
+
+def tick_labels(lo, hi, target=6):
+    """Axis ticks for a scene: ``[[value, "label"], ...]`` at `nice_ticks`'s round values, each labelled with
+    its shortest form (``f"{v:g}"``)."""
+    return [[v, f"{v:g}"] for v in nice_ticks(lo, hi, target)]
 
 
 def hex_alpha(colour, alpha):

@@ -118,9 +118,9 @@ def plane_scene(warped, max_height=400, decimals=3):
         "title": f"Layer {warped['layer'] + 1}: the input plane at activations {ax} and {ay}",
         "aspect": "equal", "max_height": max_height,
         "x": {"range": paint.rounded([lo[0], hi[0]], decimals), "label": ax,
-              "ticks": [[v, f"{v:g}"] for v in paint.nice_ticks(lo[0], hi[0])]},
+              "ticks": paint.tick_labels(lo[0], hi[0])},
         "y": {"range": paint.rounded([lo[1], hi[1]], decimals), "label": ay,
-              "ticks": [[v, f"{v:g}"] for v in paint.nice_ticks(lo[1], hi[1])]},
+              "ticks": paint.tick_labels(lo[1], hi[1])},
         "layers": layers,
         "legend": [["input lines x1 = const", ZERO_GREY, None], ["input lines x2 = const", PURPLE_LINE, [4, 3]]],
     }

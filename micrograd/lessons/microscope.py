@@ -31,7 +31,7 @@ from micrograd import functional
 from micrograd.engine import Value
 from micrograd.graph import LIGHT, fmt_number, value_graph
 from micrograd.lessons.notation import node_names
-from micrograd.losses import LOSSES, check_loss, mse_loss
+from micrograd.losses import check_loss, data_loss
 from micrograd.nn import ACTIVATIONS
 
 __all__ = ["FOLD_ABOVE", "Microscope", "NeuronNodes", "input_name", "weight_name", "bias_name", "pre_name",
@@ -186,10 +186,8 @@ def _build(x, y, layers, activation, loss, unfold, regression=False):
             outs.append(nn_.out)
         prev = outs
     # the Trainer's formula, the mean over a batch of one (scalar_loss_and_grads' call)
-    if regression:
-        root = mse_loss(prev, [y], regression=True)
-    else:
-        root = LOSSES[loss]([prev] if loss == "ce" else prev, [int(y) if loss == "ce" else y])
+    ce = loss == "ce" and not regression  # its one example's K logits are one score
+    root = data_loss([prev] if ce else prev, [int(y) if ce else y], loss, regression)
     root.label = "L"
     total, ell = _example_loss(root)
     if total is not None:

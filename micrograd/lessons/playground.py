@@ -469,11 +469,12 @@ def dead_units(trainer):
         activations (their units always pass some signal).
     """
     layers = functional.layer_arrays(trainer.model)
+    if trainer.activation != "relu":  # no other unit outputs exactly 0 everywhere: no forward pass (every frame asks)
+        return [np.zeros(W.shape[0], dtype=bool) for W, _ in layers[:-1]]
     with np.errstate(all="ignore"):
         _, outputs = functional.forward(layers, trainer.inputs(trainer.X_train), trainer.activation, keep=True)
     # relu(z) == 0 exactly where z <= 0 (a nan stays nan, so it is not counted as dead)
-    return [np.all(A == 0.0, axis=0) if trainer.activation == "relu" else np.zeros(A.shape[1], dtype=bool)
-            for A in outputs[:-1]]
+    return [np.all(A == 0.0, axis=0) for A in outputs[:-1]]
 
 
 # --- meter and export ---

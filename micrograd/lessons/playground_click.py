@@ -16,13 +16,13 @@ Actions may add keys of their own: the "add" and "remove" modes (the page's "You
 
 import math
 
-import numpy as np
+from micrograd.lessons.user_data import nearest_index
 
 __all__ = ["CLICK_MODES", "ACTIONS", "PICK_RADIUS", "DEFAULT_MODE", "nearest_training_point", "inspect_point",
            "click_action", "add_point_click", "remove_point_click"]
 
 #: click mode -> the control's label
-CLICK_MODES = {"inspect": "Inspect a point"}
+CLICK_MODES = {"inspect": "Inspect a point", "add": "Add a point", "remove": "Remove a point"}
 #: the mode a new session starts in
 DEFAULT_MODE = "inspect"
 #: a click picks the nearest training point within this distance, in data units (the playground's data span
@@ -46,11 +46,9 @@ def nearest_training_point(trainer, x, y, radius=PICK_RADIUS):
         x, y = float(x), float(y)
     except (TypeError, ValueError):
         return None
-    if not (math.isfinite(x) and math.isfinite(y)) or not len(trainer.X_train):
+    if not (math.isfinite(x) and math.isfinite(y)):
         return None
-    d = np.hypot(trainer.X_train[:, 0] - x, trainer.X_train[:, 1] - y)
-    i = int(np.argmin(d))
-    return i if d[i] <= radius else None
+    return nearest_index(trainer.X_train, x, y, radius)
 
 
 def inspect_point(click, trainer):
@@ -96,8 +94,6 @@ def remove_point_click(click, trainer):
     """
     return _edit("remove", click)
 
-
-CLICK_MODES.update({"add": "Add a point", "remove": "Remove a point"})  # the "Your own data" modes
 
 #: mode -> action(click, trainer) -> dict (see the module docstring)
 ACTIONS = {"inspect": inspect_point, "add": add_point_click, "remove": remove_point_click}

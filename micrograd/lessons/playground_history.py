@@ -140,10 +140,16 @@ class Reference:
 
     def __init__(self, history, outline, step, signature=None):
         self.history, self.outline, self.step, self.signature = history, outline, int(step), signature
+        self._fits = {}  # (run, loss) -> answer: a run's data never change, so its digest is taken once
 
     def fits(self, trainer):
         """Does `trainer`'s run compare with this one (same task, loss and data: `run_signature`)?"""
-        return self.signature is None or self.signature == run_signature(trainer)
+        if self.signature is None:
+            return True
+        key = (trainer.run_id, trainer.loss)  # the loss can change within a run
+        if key not in self._fits:
+            self._fits[key] = self.signature == run_signature(trainer)
+        return self._fits[key]
 
 
 def run_signature(trainer):

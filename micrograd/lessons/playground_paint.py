@@ -103,10 +103,6 @@ def boundary_scores(trainer, size=100):
     return xs, ys, np.nan_to_num(Z, nan=0.0, posinf=1e6, neginf=-1e6)
 
 
-def _ticks(lo, hi):
-    return [[v, f"{v:g}"] for v in paint.nice_ticks(lo, hi)]
-
-
 def boundary_scene(trainer, discretize=False, show_test=True, size=100, max_height=460, font_scale=1.0, mark=None,
                    neuron=None, outline=None):
     """The decision boundary of `trainer`'s model as a scene for `live_chart.scene_chart`.
@@ -181,8 +177,10 @@ def boundary_scene(trainer, discretize=False, show_test=True, size=100, max_heig
         "aspect": "equal",
         "max_height": max_height,
         "font_scale": font_scale,
-        "x": {"range": paint.rounded([xs[0], xs[-1]], 4), "ticks": _ticks(xs[0], xs[-1]), "label": "x1"},
-        "y": {"range": paint.rounded([ys[0], ys[-1]], 4), "ticks": _ticks(ys[0], ys[-1]), "label": "x2"},
+        "x": {"range": paint.rounded([xs[0], xs[-1]], 4), "ticks": paint.tick_labels(xs[0], xs[-1]),
+              "label": "x1"},
+        "y": {"range": paint.rounded([ys[0], ys[-1]], 4), "ticks": paint.tick_labels(ys[0], ys[-1]),
+              "label": "x2"},
         "layers": layers,
         "colorbar": colorbar,
     }
@@ -461,7 +459,7 @@ def curves_scene(history, loss_name="hinge", current=None, diverged=None, height
         every = max(1, math.ceil((hi - lo) / 6))
         y_ticks = [[k, f"1e{k}"] for k in range(int(lo), int(hi) + 1, every)]
     else:
-        y_ticks = [[v, f"{v:g}"] for v in paint.nice_ticks(lo, hi, 5)]
+        y_ticks = paint.tick_labels(lo, hi, 5)
     at = f" at step {steps[-1]}" if steps else ""
     return {
         "title": f"{LOSS_LABELS.get(loss_name, loss_name)} loss and {mname}{at}",
@@ -469,7 +467,7 @@ def curves_scene(history, loss_name="hinge", current=None, diverged=None, height
         **({"aspect": aspect, "max_height": max_height} if aspect else {}),
         "font_scale": font_scale,
         "log": log,
-        "x": {"range": [0, x_hi], "ticks": [[v, f"{v:g}"] for v in paint.nice_ticks(0, x_hi, 6)], "label": "step"},
+        "x": {"range": [0, x_hi], "ticks": paint.tick_labels(0, x_hi, 6), "label": "step"},
         "y": {"range": paint.rounded([lo, hi], 6), "ticks": y_ticks, "label": "loss (log scale)" if log else "loss"},
         "y2": {"ticks": [[round(acc_y(p), 6), f"{p:g}" if metric == "r2" else f"{p:.0%}"]
                          for p in (0, 0.25, 0.5, 0.75, 1.0)], "label": mname},

@@ -25,8 +25,8 @@ from micrograd.lessons.playground import RANGES
 from micrograd.text import quote
 
 __all__ = ["HEADER", "MIN_POINTS", "MAX_POINTS", "MAX_BYTES", "LIMIT", "CLASS_LABELS", "check_points",
-           "parse_csv", "to_csv", "add_point", "remove_nearest", "label_choices", "trainer_points", "label_text",
-           "DEFAULT_TARGET"]
+           "parse_csv", "to_csv", "add_point", "remove_nearest", "nearest_index", "label_choices", "trainer_points",
+           "label_text", "DEFAULT_TARGET"]
 
 #: the columns of the CSV, as its optional header names them
 HEADER = ("x1", "x2", "label")
@@ -251,6 +251,16 @@ def add_point(X, y, point, label, task):
     return check_points(np.vstack([X, p]), np.append(np.asarray(y, dtype=np.float64), float(label)), task)
 
 
+def nearest_index(X, x, y, radius):
+    """The index of the point of X (n, 2) nearest to (x, y), if it lies within `radius` (Euclidean, data
+    units); None if none does or X is empty. Ties go to the lower index (`np.argmin`)."""
+    if not len(X):
+        return None
+    d = np.hypot(X[:, 0] - x, X[:, 1] - y)
+    i = int(np.argmin(d))
+    return i if d[i] <= radius else None
+
+
 def remove_nearest(X, y, point, radius, task):
     """The data set without the point nearest to `point`, if that is within `radius` (data units).
 
@@ -264,11 +274,8 @@ def remove_nearest(X, y, point, radius, task):
     """
     X = np.asarray(X, dtype=np.float64).reshape(-1, 2)
     y = np.asarray(y)
-    if not len(X):
-        return X, y, None
-    d = np.hypot(X[:, 0] - float(point[0]), X[:, 1] - float(point[1]))
-    i = int(np.argmin(d))
-    if not d[i] <= radius:
+    i = nearest_index(X, float(point[0]), float(point[1]), radius)
+    if i is None:
         return X, y, None
     keep = np.arange(len(X)) != i
     if task != "regression" and not np.any(y[keep] == y[i]):
