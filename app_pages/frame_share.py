@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 
-__all__ = ["FairShare", "FRAMES", "SWITCH_SECONDS", "share_the_gil"]
+__all__ = ["FairShare", "FRAMES", "SWITCH_SECONDS", "share_the_gil", "FRAME_SECONDS", "TICK_SECONDS", "FLUSH_SECONDS"]
 
 
 class FairShare:
@@ -129,6 +129,11 @@ class FairShare:
         finally:
             self.release()
 
+
+# the live loop's timing: app_pages/playground.py's, and benchmarks/floor_app.py's (the same loop, drawing nothing)
+FRAME_SECONDS = 0.09  # 11 frames a second while playing (a timer tick due while a frame runs is skipped)
+TICK_SECONDS = 0.05  # while a frame trains, a Streamlit call (where a click interrupts it) at least this often
+FLUSH_SECONDS = 0.02  # after its frame a playing session waits this long (off the GIL) for the frame to be sent
 
 #: the playground's frames, process-wide: one computes at a time (one core per Python process)
 FRAMES = FairShare(slots=1)

@@ -34,7 +34,7 @@ from app_pages import playground_microscope as pgmicro
 from app_pages import playground_network as pgnet
 from app_pages import playground_user_data as pgdata
 from app_pages import registry
-from app_pages.frame_share import FRAMES
+from app_pages.frame_share import FLUSH_SECONDS, FRAME_SECONDS, FRAMES, TICK_SECONDS
 from app_pages.live_chart import painter_loader, scene_chart
 from micrograd.engines import get_engine
 from micrograd.features import FEATURES
@@ -42,9 +42,6 @@ from micrograd.lessons import playground as pg
 from micrograd.lessons import playground_paint as paint
 from micrograd.lessons import playground_url as pgurl
 
-FRAME_SECONDS = 0.09  # 11 frames a second while playing (a timer tick due while a frame runs is skipped)
-TICK_SECONDS = 0.05  # while a frame trains, a Streamlit call (where a click interrupts it) at least this often
-FLUSH_SECONDS = 0.02  # after its frame a playing session waits this long (off the GIL) for the frame to be sent
 DEFAULT_WIDTH = 4  # neurons in a hidden layer that was just added
 #: presenter mode: chart text 1.5 times the painter's 12 px (18 px axis labels), the boundary's plot at most
 #: this tall (with the metrics and the bar above it, the boundary and the curves fit a 1920 x 1080 screen)

@@ -11,7 +11,8 @@
 # Workers run as the container does (deploy/Dockerfile): no source file watching, which a class
 # server does not need (Streamlit would re-scan the loaded modules after every run of every session).
 # Worker logs go to $LOG_DIR (default: a temporary directory, removed at exit).
-# Environment: HAPROXY (default /usr/sbin/haproxy), PYTHON (default python3), LOG_DIR.
+# Environment: HAPROXY (default /usr/sbin/haproxy), PYTHON (default python3), LOG_DIR, APP (the script the
+# workers run, relative to the repository: default app.py; benchmarks/floor_app.py measures the frame floor).
 set -euo pipefail
 
 usage() { echo "usage: $0 PORT WORKERS   (PORT 1024-65535, WORKERS 1-16)" >&2; exit 2; }
@@ -24,6 +25,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 HAPROXY=${HAPROXY:-/usr/sbin/haproxy}
 PYTHON=${PYTHON:-python3}
+APP=${APP:-app.py}
+[[ -f $ROOT/$APP ]] || { echo "no app script $ROOT/$APP" >&2; exit 1; }
 [[ -x $HAPROXY ]] || { echo "no HAProxy at $HAPROXY (apt-get install haproxy)" >&2; exit 1; }
 
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/micrograd-local.XXXXXX")
@@ -59,7 +62,7 @@ PORTS=()
 for i in $(seq "$WORKERS"); do
   wport=$(free_port)
   while [[ $wport == "$PORT" || " ${PORTS[*]} " == *" $wport "* ]]; do wport=$(free_port); done  # one port each
-  (cd "$ROOT" && exec "$PYTHON" -m streamlit run app.py --server.port "$wport" --server.address 127.0.0.1 \
+  (cd "$ROOT" && exec "$PYTHON" -m streamlit run "$APP" --server.port "$wport" --server.address 127.0.0.1 \
       --server.headless true --server.fileWatcherType none >"$LOG_DIR/w$i.log" 2>&1) &
   PIDS+=("$!")
   PORTS+=("$wport")

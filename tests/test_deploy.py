@@ -267,3 +267,12 @@ def test_local_sh_sticky_sessions_and_a_dead_worker(local_cluster):
     time.sleep(0.5)
     for pid in [*workers.values(), haproxy_pid]:
         assert not Path(f"/proc/{pid}").exists(), f"process {pid} outlived local.sh"
+
+
+@needs_haproxy
+def test_local_sh_runs_the_app_script_app_names_and_refuses_a_missing_one():
+    """APP picks the workers' script (benchmarks/floor_app.py measures the frame floor behind the same
+    balancer); a script that is not there is refused before anything starts."""
+    out = subprocess.run(["bash", str(DEPLOY / "local.sh"), "8999", "1"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=30, env={**os.environ, "APP": "benchmarks/no_such_app.py"})
+    assert out.returncode == 1 and "no app script" in out.stderr and "worker" not in out.stdout

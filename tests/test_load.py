@@ -26,12 +26,11 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
-    """`streamlit run app.py` on a free loopback port: yields (url, pid)."""
+def _serve(script):
+    """`streamlit run SCRIPT` (relative to the repository) on a free loopback port: yields (url, pid)."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -46,13 +45,21 @@ def server():
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url, proc.pid
-    proc.terminate()
+        pytest.fail(f"streamlit run {script} did not start")
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url, proc.pid
+    finally:  # also when the generator is closed
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """`streamlit run app.py` on a free loopback port: yields (url, pid)."""
+    yield from _serve("app.py")
 
 
 @pytest.mark.timeout(150)
@@ -82,6 +89,29 @@ def test_two_sessions_play_and_advance(server):
     # the CPU per frame splits into training (the cost meter's ms per step, read from the frames) and the rest
     assert 0 < total["train_ms_per_frame"] < total["cpu_ms_per_frame"], total
     assert "server CPU per frame" in out.stdout
+
+
+@pytest.mark.timeout(150)
+def test_the_floor_app_serves_frames_that_train_and_draw_nothing():
+    """benchmarks/floor_app.py, the playground's live loop drawing nothing, speaks what load.py reads: its
+    sessions play, their Step metric rises in whole frames, and a frame is a few hundred bytes where the
+    playground's carries the decision boundary (> 10 KiB above)."""
+    gen = _serve("benchmarks/floor_app.py")
+    url, pid = next(gen)
+    try:
+        out = subprocess.run([sys.executable, str(LOAD), "--url", url, "--sessions", "2", "--seconds", "4",
+                              "--query", "spf=4&engine=tensor", "--json"], capture_output=True, text=True, timeout=140)
+    finally:
+        gen.close()
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    for s in report["sessions"]:
+        assert s["errors"] == [] and s["frames"] >= 1
+        assert s["steps"] >= 4 and s["steps"] % 4 == 0  # whole frames of spf=4 steps
+        assert s["kib_per_frame"] < 4  # two metrics and an empty chart
+    total = report["total"]
+    assert total["sessions_advancing"] == 2
+    assert 0 < total["train_ms_per_frame"] < total["cpu_ms_per_frame"], total
 
 
 @pytest.mark.parametrize("args, message", [

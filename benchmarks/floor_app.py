@@ -1,0 +1,85 @@
+"""The cheapest live frame this architecture can serve: the playground's loop, drawing nothing.
+
+A Streamlit app for benchmarks/load.py. It runs what a playing session of the playground runs
+each frame (app_pages/playground.py): the same process set-up (`prepare_process`), the same
+fragment timer (`FRAME_SECONDS`), the same turn among the process's playing sessions (`FRAMES`),
+the same `Trainer.step()`s with a Streamlit call every `TICK_SECONDS`, the same pause after the
+frame (`FLUSH_SECONDS`). It draws only what load.py reads: the "Step" and "ms per step" metrics
+and one live chart with an empty scene (no decision boundary, no network, no curves). So what
+load.py reports for it is the floor of a frame: Streamlit's run, its messages, the timer ticks
+and the training; whatever the playground costs above it is its drawing and its other elements.
+
+    streamlit run benchmarks/floor_app.py --server.port 8700 --server.headless true &
+    python benchmarks/load.py --url http://127.0.0.1:8700 --sessions 30 --seconds 20
+    APP=benchmarks/floor_app.py deploy/local.sh 8600 2 &        # two workers behind the balancer
+
+Its one page answers at /playground and reads a playground link's query (`engine=tensor`,
+`spf=10`, ...; `playground_url.decode_query`, so a bad value falls back to the
+default as on the playground). Run it from the repository root, so .streamlit/config.toml applies.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # Streamlit puts this script's folder on the path, not the repository's
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from app_pages.frame_share import FLUSH_SECONDS, FRAME_SECONDS, FRAMES, TICK_SECONDS  # noqa: E402
+from app_pages.live_chart import painter_loader, scene_chart  # noqa: E402
+from app_pages.server_setup import prepare_process  # noqa: E402
+from micrograd.lessons import playground as pg  # noqa: E402
+from micrograd.lessons import playground_url as pgurl  # noqa: E402
+
+EMPTY_SCENE = {"title": "nothing drawn (benchmarks/floor_app.py)", "height": 40}
+
+
+def floor_page():
+    """One page: Play / Pause and the live fragment (a frame: train, then the two metrics and the empty chart)."""
+    ss = st.session_state
+    if "floor_trainer" not in ss:
+        ss.floor_cfg, _ = pgurl.decode_query(st.query_params.to_dict())
+        ss.floor_trainer = pg.build_trainer(ss.floor_cfg)
+        ss.playing = False
+    st.button("Play", key="play", on_click=lambda: ss.update(playing=True), disabled=ss.playing)
+    st.button("Pause", key="pause", on_click=lambda: ss.update(playing=False), disabled=not ss.playing)
+
+    @st.fragment(run_every=FRAME_SECONDS if ss.playing else None)
+    def live_view():
+        tr = ss.floor_trainer
+        if ss.playing:
+            with FRAMES.turn():
+                tick = st.empty()
+                last_call = time.perf_counter()
+                for _ in range(ss.floor_cfg.steps_per_frame):
+                    if time.perf_counter() - last_call >= TICK_SECONDS:
+                        tick.empty()
+                        last_call = time.perf_counter()
+                    tr.step()
+                _draw(tr)
+            time.sleep(FLUSH_SECONDS)
+        else:
+            _draw(tr)
+
+    live_view()
+    painter_loader()
+
+
+def _draw(tr):
+    """What load.py reads of a frame, and nothing else."""
+    st.metric("Step", tr.step_count)
+    st.metric("ms per step", f"{tr.ms_per_step:.1f}")
+    scene_chart(EMPTY_SCENE, key="pg_boundary_chart", shared=True)
+
+
+def home_page():
+    """The default page (a default page answers at /, not at its own path): points to /playground."""
+    st.write("The frame floor benchmark is at /playground.")
+
+
+prepare_process()
+st.navigation([st.Page(home_page, title="Home", default=True),
+               st.Page(floor_page, title="Playground", url_path="playground")]).run()
