@@ -15,7 +15,11 @@ and the training; whatever the playground costs above it is its drawing and its 
 
 Its one page answers at /playground and reads a playground link's query (`engine=tensor`,
 `spf=10`, ...; `playground_url.decode_query`, so a bad value falls back to the
-default as on the playground). Run it from the repository root, so .streamlit/config.toml applies.
+default as on the playground). With `draw=views` in the query it also draws the playground's three
+scenes in three live charts (the decision boundary, the network with its neuron maps every few frames
+and the curves, from `playground_paint` as the page calls them), still without the page's other
+elements, so the floor, the views and the whole page can be told apart.
+Run it from the repository root, so .streamlit/config.toml applies.
 """
 
 import sys
@@ -30,8 +34,10 @@ import streamlit as st  # noqa: E402
 
 from app_pages.frame_share import FLUSH_SECONDS, FRAME_SECONDS, FRAMES, TICK_SECONDS  # noqa: E402
 from app_pages.live_chart import painter_loader, scene_chart  # noqa: E402
+from app_pages.playground_network import send_maps  # noqa: E402
 from app_pages.server_setup import prepare_process  # noqa: E402
 from micrograd.lessons import playground as pg  # noqa: E402
+from micrograd.lessons import playground_paint as paint  # noqa: E402
 from micrograd.lessons import playground_url as pgurl  # noqa: E402
 
 EMPTY_SCENE = {"title": "nothing drawn (benchmarks/floor_app.py)", "height": 40}
@@ -43,6 +49,7 @@ def floor_page():
     if "floor_trainer" not in ss:
         ss.floor_cfg, _ = pgurl.decode_query(st.query_params.to_dict())
         ss.floor_trainer = pg.build_trainer(ss.floor_cfg)
+        ss.floor_views = st.query_params.get("draw") == "views"
         ss.playing = False
     st.button("Play", key="play", on_click=lambda: ss.update(playing=True), disabled=ss.playing)
     st.button("Pause", key="pause", on_click=lambda: ss.update(playing=False), disabled=not ss.playing)
@@ -69,10 +76,18 @@ def floor_page():
 
 
 def _draw(tr):
-    """What load.py reads of a frame, and nothing else."""
+    """What load.py reads of a frame and nothing else, or with `draw=views` the playground's three views too."""
     st.metric("Step", tr.step_count)
     st.metric("ms per step", f"{tr.ms_per_step:.1f}")
-    scene_chart(EMPTY_SCENE, key="pg_boundary_chart", shared=True)
+    if not st.session_state.floor_views:
+        scene_chart(EMPTY_SCENE, key="pg_boundary_chart", shared=True)
+        return
+    view = st.session_state.floor_cfg
+    scene_chart(paint.boundary_scene(tr, view.discretize, view.show_test, max_height=460), key="pg_boundary_chart",
+                shared=True)
+    scene_chart(paint.network_scene(tr, view.edge_view, maps=send_maps(tr)), key="pg_network_chart", shared=True)
+    scene_chart(paint.curves_scene(tr.history, tr.loss, current=tr.current, metric=tr.metric), key="pg_curves_chart",
+                shared=True)
 
 
 def home_page():
