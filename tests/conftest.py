@@ -1,14 +1,66 @@
 """Shared test fixtures. (`import micrograd` and `import app_pages` work because pytest puts the
 repository root on sys.path: `pythonpath` in pyproject.toml.)"""
 
+import contextlib
 import math
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from micrograd.engine import Value
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(script, cwd=ROOT, log=None, timeout=90):
+    """`streamlit run SCRIPT` (a path relative to `cwd`, or absolute) on a free loopback port for the block.
+
+    Yields (url, process) once /_stcore/health answers; the server is stopped when the block ends.
+    `log`: a file for its output (a file, not a pipe: a pipe nobody reads fills up), or None to drop it.
+    Fails the test, with the log's text, if the server does not answer within `timeout` seconds.
+    """
+    port = free_port()
+    with open(log, "w") if log else contextlib.nullcontext(subprocess.DEVNULL) as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],  # also where cwd has no .streamlit/config.toml saying so
+            cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                if opener.open(f"{url}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                if time.time() > deadline:
+                    pytest.fail(f"streamlit run {script} did not start" + (": " + Path(log).read_text() if log else ""))
+                time.sleep(0.5)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 #: hand-derived f(x), f'(x) of every built-in entry of the derivatives lesson's catalogue, in its order
 EXACT_DERIVATIVES = {

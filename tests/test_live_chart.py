@@ -9,15 +9,11 @@ where Playwright or /usr/bin/chromium is missing (like tests/test_browser.py).
 import ast
 import json
 import os
-import socket
-import subprocess
-import sys
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import streamlit_server
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,35 +169,13 @@ _SAMPLER = """
 """.replace("CANVAS", _CANVAS)
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 def test_browser_repaints_one_canvas_in_place_and_never_blanks(tmp_path):
     playwright_api = pytest.importorskip("playwright.sync_api")
     app = tmp_path / "live_app.py"
     app.write_text(textwrap.dedent(_BROWSER_APP.format(root=str(ROOT))), encoding="utf-8")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                if time.time() > deadline:
-                    pytest.fail("streamlit did not start")
-                time.sleep(0.5)
+    with streamlit_server(app, cwd=tmp_path, log=tmp_path / "server.log", timeout=60) as (url, _proc):
         with playwright_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking"])
@@ -229,12 +203,6 @@ def test_browser_repaints_one_canvas_in_place_and_never_blanks(tmp_path):
             page.wait_for_function("() => document.body.innerText.includes(\"last click: {'x'\")", timeout=20_000)
             text = page.locator("[data-testid=stMarkdown]", has_text="last click").inner_text()
             browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     assert not errors, errors
     assert len(samples) > 10
     assert all(s["same"] for s in samples), "the canvas was replaced (remounted)"

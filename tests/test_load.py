@@ -7,59 +7,22 @@ the bounds: a non-loopback URL or too many sessions are refused before any conne
 """
 
 import json
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import streamlit_server
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD = ROOT / "benchmarks" / "load.py"
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(script):
-    """`streamlit run SCRIPT` (relative to the repository) on a free loopback port: yields (url, pid)."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if opener.open(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit run {script} did not start")
-    try:
-        yield url, proc.pid
-    finally:  # also when the generator is closed
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 @pytest.fixture(scope="module")
 def server():
     """`streamlit run app.py` on a free loopback port: yields (url, pid)."""
-    yield from _serve("app.py")
+    with streamlit_server("app.py") as (url, proc):
+        yield url, proc.pid
 
 
 @pytest.mark.timeout(150)
@@ -96,19 +59,14 @@ def test_the_floor_app_serves_frames_that_train_and_draw_nothing_or_the_views():
     """benchmarks/floor_app.py, the playground's live loop drawing nothing, speaks what load.py reads: its
     sessions play, their Step metric rises in whole frames, and a frame is a few hundred bytes where the
     playground's carries the decision boundary (> 10 KiB above); with draw=views it carries the three scenes."""
-    gen = _serve("benchmarks/floor_app.py")
-    url, pid = next(gen)
-
     def load(query):
         out = subprocess.run([sys.executable, str(LOAD), "--url", url, "--sessions", "2", "--seconds", "4",
                               "--query", query, "--json"], capture_output=True, text=True, timeout=90)
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout.strip().splitlines()[-1])
 
-    try:
+    with streamlit_server("benchmarks/floor_app.py") as (url, _proc):
         floor, views = load("spf=4&engine=tensor"), load("spf=4&engine=tensor&draw=views")
-    finally:
-        gen.close()
     for report in (floor, views):
         for s in report["sessions"]:
             assert s["errors"] == [] and s["frames"] >= 1
