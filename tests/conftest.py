@@ -2,6 +2,7 @@
 repository root on sys.path: `pythonpath` in pyproject.toml.)"""
 
 import contextlib
+import importlib.util
 import math
 import re
 import socket
@@ -24,6 +25,15 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def load_benchmark():
+    """benchmarks/load.py as a module (loaded from its file under a private name, so no module named
+    `load` lands in sys.modules): its Session, session_figures, http_get, ... for tests to call."""
+    spec = importlib.util.spec_from_file_location("load_benchmark", ROOT / "benchmarks" / "load.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @contextlib.contextmanager

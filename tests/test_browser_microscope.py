@@ -5,10 +5,7 @@ app is started as in tests/test_browser.py, whose fixtures are reused)."""
 import re
 
 import pytest
-
-from tests.test_browser import _CANVAS, app_url, browser, open_playground  # noqa: F401  (pytest fixtures)
-
-pytestmark = [pytest.mark.browser]
+from test_browser import _CANVAS, app_url, browser, open_playground, pytestmark  # noqa: F401  (fixtures and skip marks)
 
 # Move the mouse (synthetic events, in the page) over a grid of the boundary canvas until the chart's
 # hover tip names a training point: returns its client position and the tip's text, or null.

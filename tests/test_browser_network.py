@@ -4,10 +4,7 @@ clicking it shows it large in the boundary view, and while playing every frame p
 frames keep the last ones). Skipped as tests/test_browser.py is where Playwright or Chromium is missing.
 """
 
-import pytest
-from test_browser import app_url, browser, open_playground  # noqa: F401  (module fixtures: the server and Chromium)
-
-pytestmark = [pytest.mark.browser]
+from test_browser import app_url, browser, open_playground, pytestmark  # noqa: F401  (fixtures and skip marks)
 
 # the painter's layout of the network chart (live_chart.js `layout`): a 52 px axis margin on the left, 10 on the
 # right, a 28 px title above, 40 px of ticks below, 360 px in all; the default network 2-8-8-1 spans x -0.35..3.35

@@ -239,4 +239,8 @@ def test_largest_weight_grads_are_the_examples_top_three_over_every_weight():
     every = sorted((abs(g) for W in m.weight_grads() for g in W.ravel()), reverse=True)
     top = m.largest_weight_grads(3)
     assert [abs(g) for _, g in top] == every[:3]
-    assert all(name.startswith("w") for name, _ in top) and len({name for name, _ in top}) == 3
+    assert len({name for name, _ in top}) == 3
+    # each name is its own weight's: w{layer}[neuron, input], 1-based, written out by hand
+    by_name = {f"w{k + 1}[{j + 1},{i + 1}]": G[j, i] for k, G in enumerate(m.weight_grads())
+               for j, i in np.ndindex(G.shape)}
+    assert all(by_name[name] == g for name, g in top), (top, by_name)

@@ -1,6 +1,7 @@
 """Tests for micrograd/lessons/playground_click.py (what a click on the boundary does) and the
 microscope's point= link parameter (micrograd/lessons/playground_url.decode_point)."""
 
+import itertools
 import math
 
 import pytest
@@ -25,9 +26,11 @@ def test_inspect_picks_the_nearest_training_point_within_the_radius(trainer):
         "point": i, "notice": ""}
     far = clicks.click_action("inspect", {"x": 50.0, "y": 50.0}, trainer)
     assert far["point"] is None and "No training point within" in far["notice"]
-    # the radius is in data units: just inside and just outside it
-    assert clicks.nearest_training_point(trainer, X[i, 0] + 0.999 * clicks.PICK_RADIUS, X[i, 1],
-                                         radius=min(dists) + clicks.PICK_RADIUS) is not None
+    # the radius is in data units: just inside and just outside it, from point i along x, with a radius a
+    # quarter of the closest two points' distance (so point i is the nearest one on both sides)
+    r = 0.25 * min(math.dist(p, q) for p, q in itertools.combinations(X, 2))
+    assert clicks.nearest_training_point(trainer, X[i, 0] + 0.999 * r, X[i, 1], radius=r) == i
+    assert clicks.nearest_training_point(trainer, X[i, 0] + 1.001 * r, X[i, 1], radius=r) is None
     assert clicks.nearest_training_point(trainer, 50.0, 50.0) is None
 
 

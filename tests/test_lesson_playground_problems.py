@@ -5,13 +5,12 @@ import base64
 import io
 import itertools
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_theme import PAGE, contrast, seen_distance  # the theme test's colour checks
 
 from micrograd import paint
 from micrograd.data import TASKS
@@ -19,9 +18,6 @@ from micrograd.lessons import playground as pg
 from micrograd.lessons import playground_paint as pp
 from micrograd.lessons import playground_url as pgurl
 from micrograd.losses import TASK_LOSSES
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_theme import PAGE, contrast, seen_distance  # noqa: E402  (the theme test's colour checks)
 
 REGRESSION = "regression: fit the plane"
 THREE = "three classes with softmax"

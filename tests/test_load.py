@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import streamlit_server
+from conftest import load_benchmark, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD = ROOT / "benchmarks" / "load.py"
@@ -89,11 +89,7 @@ def test_bounds_are_refused(args, message):
 
 
 def test_a_frame_with_fewer_charts_than_the_sessions_fullest_is_counted_as_missing_one():
-    sys.path.insert(0, str(LOAD.parent))
-    try:
-        import load
-    finally:
-        sys.path.pop(0)
+    load = load_benchmark()
     sess = load.Session(0)
     # (time of its last chart, step, bytes so far, charts): the second and the fourth frame lost charts
     sess.frames = [(1.0, 5, 100, 3), (1.1, 10, 200, 1), (1.2, 15, 300, 3), (1.3, 20, 400, 2), (1.4, 25, 500, 3)]

@@ -7,7 +7,8 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from conftest import open_page
+from test_page_playground import _url
 
 from micrograd import paint
 from micrograd.lessons import playground as pg
@@ -19,12 +20,7 @@ THREE = "three classes with softmax"
 
 
 def _open(query=None):
-    at = AppTest.from_file("../app.py", default_timeout=60)  # relative to this file
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page("app_pages/playground.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("app_pages/playground.py", query, timeout=60)
 
 
 def _metrics(at):
@@ -33,10 +29,6 @@ def _metrics(at):
 
 def _scenes(at):
     return {e.key: json.loads(e.proto.bytes) for e in at.get("bidi_component") if e.key}
-
-
-def _url(at):
-    return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
 
 
 def _play_frame(at, steps):

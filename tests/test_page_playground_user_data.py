@@ -12,6 +12,7 @@ import pytest
 from conftest import open_page
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.runtime.media_file_manager import MediaFileManager
+from test_page_playground import _step, _url
 
 from micrograd.lessons import playground_url as pgurl
 from micrograd.lessons import user_data as ud
@@ -37,14 +38,6 @@ def _drawn(at):
 def _points(at):
     """The data points drawn, sorted: (x1, x2, the last word of the tip: the label '+1' or '-1' of a binary run)."""
     return sorted((x, y, tip.rsplit(" ", 1)[1]) for x, y, tip in _drawn(at))
-
-
-def _step(at):
-    return int(next(m.value for m in at.metric if m.label == "Step"))
-
-
-def _url(at):
-    return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
 
 
 def _captions(at):
