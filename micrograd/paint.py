@@ -10,6 +10,7 @@ paints. Nothing here imports streamlit.
 - `colour_ramp`: a piecewise-linear colour scale (plotly's colorscale convention:
   [[position, "#rrggbb"], ...]) sampled at n colours;
 - `level_indices`: values mapped to palette indices over a fixed range;
+- `symmetric_range`: the half-width r of a diverging colour scale [-r, r] that holds every value;
 - `contour_paths`: the level set Z = level of a grid as polylines (marching squares with
   linear interpolation along cell edges, saddles resolved by the cell's mean);
 - `nice_ticks`: round axis tick values (steps of 1, 2, 2.5 or 5 times a power of ten);
@@ -25,7 +26,7 @@ from collections import defaultdict
 import numpy as np
 
 __all__ = ["encode_png", "png_data_url", "colour_ramp", "hex_alpha", "tick_labels", "level_indices",
-           "contour_paths", "nice_ticks", "rounded"]
+           "symmetric_range", "contour_paths", "nice_ticks", "rounded"]
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -140,6 +141,19 @@ for _case, _pairs in _CASES.items():
     _PAIRS[_case, :, 0] = _pairs[0]
 for _case, (_above, _below) in _SADDLE.items():
     _PAIRS[_case, 1], _PAIRS[_case, 0] = _above, _below
+
+
+def symmetric_range(values):
+    """The half-width r of a diverging colour scale [-r, r] (0 in the middle) that holds every one of `values`.
+
+    Args:
+        values: numbers (any array-like; may be empty).
+
+    Returns:
+        float: the largest |value|, or 1.0 if that is 0, not finite (inf, nan), or there are no values.
+    """
+    top = float(np.max(np.abs(values))) if np.size(values) else 0.0
+    return top if top > 0 and math.isfinite(top) else 1.0
 
 
 def contour_paths(xs, ys, Z, level=0.0, decimals=3):

@@ -44,7 +44,8 @@ from micrograd import functional, paint
 from micrograd.lessons.microscope import parameter_names
 
 __all__ = ["LossSlice", "Trajectory", "LandscapeCache", "weight_axes", "flat_parameters", "unflatten",
-           "filter_normalized_direction", "loss_slice", "project", "training_loss", "landscape_scene", "VIRIDIS"]
+           "filter_normalized_direction", "loss_slice", "project", "training_loss", "landscape_scene", "VIRIDIS",
+           "data_digest"]
 
 #: the landscape's sequential colour scale (matplotlib's viridis at five stops: dark = low loss, yellow = high;
 #: perceptually uniform and readable with every common colour-vision deficiency)
@@ -266,6 +267,20 @@ class Trajectory:
         return np.array(self._weights)
 
 
+def data_digest(*arrays):
+    """A SHA-256 hex digest of `arrays` (array-likes, in order): each one's dtype, shape and C-order bytes.
+
+    Equal digests mean equal data (up to a hash collision); the dtype and shape are hashed too, so the
+    same bytes split or typed differently give another digest.
+    """
+    digest = hashlib.sha256()
+    for arr in arrays:
+        arr = np.ascontiguousarray(arr)
+        digest.update(f"{arr.dtype}{arr.shape}".encode())
+        digest.update(arr.tobytes())
+    return digest.hexdigest()
+
+
 class LandscapeCache:
     """The last few slices, keyed by step, grid and everything else the loss depends on.
 
@@ -285,14 +300,9 @@ class LandscapeCache:
         the grid, the weights, the loss, the regularization, the features and the training data
         (a hash of X_train's and y_train's bytes) are those of a cached slice."""
         weights = flat_parameters(functional.layer_arrays(trainer.model))
-        data = hashlib.sha256()
-        for arr in (trainer.X_train, trainer.y_train):
-            arr = np.ascontiguousarray(arr)
-            data.update(f"{arr.dtype}{arr.shape}".encode())
-            data.update(arr.tobytes())
         key = (trainer.step_count, size, span, seed, perturb_bias, axes and tuple(axes), trainer.loss,
                trainer.reg, trainer.rate, trainer.activation, trainer.features and tuple(trainer.features),
-               data.hexdigest(), weights.tobytes())
+               data_digest(trainer.X_train, trainer.y_train), weights.tobytes())
         if key in self._store:
             self.hits += 1
             self._store.move_to_end(key)

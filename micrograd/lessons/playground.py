@@ -83,6 +83,7 @@ LOSS_LABELS = {name: LOSS_NOTATION[name].label for losses in TASK_LOSSES.values(
 #: datasets (labels -1/+1) and the 3-class ones (labels 0, 1, 2), regression TF Playground's two
 PROBLEM_DATASETS = {"classification": DATASETS + MULTICLASS_DATASETS, "regression": REGRESSION_DATASETS}
 PROBLEMS = tuple(PROBLEM_DATASETS)
+_PROBLEM_OF = {name: problem for problem, names in PROBLEM_DATASETS.items() for name in names}
 #: each dataset as the dataset picker names it: the 3-class ones say so
 DATASET_LABELS = {name: f"{name} (3 classes)" if TASKS[name] == "multiclass" else name for name in TASKS}
 #: a 3-class run's class colours and names (class 0, 1, 2): Okabe & Ito's blue and bluish green with PuOr's
@@ -264,8 +265,9 @@ def preset_config(name):
 # --- problem, dataset and loss ---
 
 def problem_of(dataset):
-    """The problem (`PROBLEMS`) whose dataset picker lists `dataset`: 'regression' or 'classification'."""
-    return "regression" if TASKS[dataset] == "regression" else "classification"
+    """The problem (`PROBLEMS`) whose dataset picker lists `dataset` (`PROBLEM_DATASETS`): 'regression' or
+    'classification'. Raises KeyError for a dataset that is not in `micrograd.data.TASKS`."""
+    return _PROBLEM_OF[dataset]
 
 
 def task_losses(dataset):

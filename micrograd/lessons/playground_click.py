@@ -30,6 +30,17 @@ DEFAULT_MODE = "inspect"
 PICK_RADIUS = 0.2
 
 
+def _click_xy(x, y):
+    """The click's coordinates as floats (x, y), or None if either is not a finite number."""
+    try:
+        x, y = float(x), float(y)
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    return x, y
+
+
 def nearest_training_point(trainer, x, y, radius=PICK_RADIUS):
     """The training example nearest to (x, y), if it lies within `radius` (Euclidean, in data units).
 
@@ -42,13 +53,10 @@ def nearest_training_point(trainer, x, y, radius=PICK_RADIUS):
         the 0-based index into ``trainer.X_train``, or None (no point that close, an empty training set,
         or a click that is not a finite number). Ties go to the lower index.
     """
-    try:
-        x, y = float(x), float(y)
-    except (TypeError, ValueError):
+    xy = _click_xy(x, y)
+    if xy is None:
         return None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        return None
-    return nearest_index(trainer.X_train, x, y, radius)
+    return nearest_index(trainer.X_train, *xy, radius)
 
 
 def inspect_point(click, trainer):
@@ -68,11 +76,8 @@ def inspect_point(click, trainer):
 def _edit(kind, click):
     """A data edit at the click: {"point": None, "notice": "", "edit": kind, "at": (x1, x2)}; the page applies
     it to the data (`micrograd.lessons.user_data`), which it owns. A click that is not a finite point: a notice."""
-    try:
-        at = (float(click.get("x")), float(click.get("y")))
-    except (TypeError, ValueError):
-        at = (math.nan, math.nan)
-    if not all(math.isfinite(v) for v in at):
+    at = _click_xy(click.get("x"), click.get("y"))
+    if at is None:
         return {"point": None, "notice": "That click was not on the plot: click inside it."}
     return {"point": None, "notice": "", "edit": kind, "at": at}
 

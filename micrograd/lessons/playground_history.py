@@ -16,11 +16,11 @@
 """
 
 import copy
-import hashlib
 import math
 
 import numpy as np
 
+from micrograd.lessons.landscape import data_digest
 from micrograd.lessons.playground_paint import boundary_scene
 
 __all__ = ["SNAPSHOT_CAP", "Snapshots", "Reference", "keep_reference", "run_signature", "set_weight", "edge_weight"]
@@ -123,8 +123,7 @@ class Snapshots:
         tr.diverged_history = tr.diverged_at = tr.restored_step = tr.diverged_lr = None
         tr.restart_guard()  # the guard's lowest-loss checkpoint may be a later step's: start afresh
         tr.current = tr.evaluate()
-        self.items = [it for it in self.items if it["step"] < step]
-        self.record()
+        self.record()  # drops the snapshots from `step` on (tr.step_count is `step` now), then records it
 
 
 class Reference:
@@ -154,11 +153,8 @@ class Reference:
 
 def run_signature(trainer):
     """(task, loss, a digest of the training and test data): runs with equal signatures draw their curves on
-    the same loss axis and their boundaries over the same points."""
-    digest = hashlib.sha256()
-    for a in (trainer.X_train, trainer.y_train, trainer.X_test, trainer.y_test):
-        digest.update(np.ascontiguousarray(a).tobytes())
-    return trainer.task, trainer.loss, digest.hexdigest()
+    the same loss axis and their boundaries over the same points (the digest: `landscape.data_digest`)."""
+    return trainer.task, trainer.loss, data_digest(trainer.X_train, trainer.y_train, trainer.X_test, trainer.y_test)
 
 
 def keep_reference(trainer):

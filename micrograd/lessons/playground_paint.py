@@ -213,9 +213,8 @@ def _hex(rgb):
 
 def target_range(trainer):
     """A regression's colour scale [-r, r]: r the largest |target| of its points (1 if that is 0), so the
-    diverging scale holds every target with 0 (PuOr's white) in the middle."""
-    top = float(np.max(np.abs(np.concatenate([trainer.y_train, trainer.y_test])))) if trainer.n_train else 0.0
-    return top if top > 0 and math.isfinite(top) else 1.0
+    diverging scale holds every target with 0 (PuOr's white) in the middle (`paint.symmetric_range`)."""
+    return paint.symmetric_range(np.concatenate([trainer.y_train, trainer.y_test]) if trainer.n_train else ())
 
 
 def _regression_heatmap(trainer, Z):

@@ -207,11 +207,10 @@ def neuron_scores(trainer, neuron, size=100):
 
 def neuron_range(activation, values):
     """The colour scale [-r, r] of a neuron's map: r = 1 for tanh and sigmoid (their outputs lie in [-1, 1]),
-    else (relu, linear: unbounded) the largest |output| on the grid (1 if that is 0)."""
+    else (relu, linear: unbounded) the largest |output| on the grid (1 if that is 0: `paint.symmetric_range`)."""
     if activation in ("tanh", "sigmoid"):
         return 1.0
-    top = float(np.max(np.abs(values))) if np.size(values) else 0.0
-    return top if top > 0 and math.isfinite(top) else 1.0
+    return paint.symmetric_range(values)
 
 
 def neuron_levels(trainer, size=NEURON_GRID, levels=NEURON_LEVELS):

@@ -99,6 +99,24 @@ def _number(text):
     return x
 
 
+def _whole(text, lo, hi):
+    """`text` as an int from `lo` to `hi` (both included), or ValueError saying so (or 'not a number').
+
+    Goes through `_number`, so '3.0' and '3e0' count as 3; inf is not a whole number.
+    """
+    x = _number(text)
+    if not (x.is_integer() and lo <= x <= hi):
+        raise ValueError(f"must be a whole number from {lo} to {hi}")
+    return int(x)
+
+
+def _last(raw):
+    """A query parameter's value: the last of a list or tuple of values ('' for an empty one), else `raw`."""
+    if isinstance(raw, (list, tuple)):
+        return raw[-1] if raw else ""
+    return raw
+
+
 def _parse(name, text):
     """Parse one field's text; returns the value or raises ValueError with the reason.
 
@@ -121,10 +139,7 @@ def _parse(name, text):
     if kind == "int":
         if name == "batch_size" and text.lower() in ("all", "full"):
             return 0
-        x = _number(text)
-        if not (x.is_integer() and spec[1] <= x <= spec[2]):  # inf is not an integer
-            raise ValueError(f"must be a whole number from {spec[1]} to {spec[2]}")
-        return int(x)
+        return _whole(text, spec[1], spec[2])
     if kind == "float":
         x = _number(text)
         if not spec[1] <= x <= spec[2]:
@@ -202,9 +217,7 @@ def decode_query(params):
     """
     values, notices, deferred = {}, [], {}
     for key, raw in params.items():
-        if isinstance(raw, (list, tuple)):
-            raw = raw[-1] if raw else ""
-        text = str(raw)
+        text = str(_last(raw))
         name = _FIELD_OF.get(key)
         if key in (HIDE_PARAM, POINT_PARAM):  # read by decode_hide, decode_point
             continue
@@ -281,9 +294,7 @@ def decode_hide(raw):
         notice per name that is not a control (cut to `URL_TEXT_LIMIT` characters; at most
         the first 40 names are read). Never raises.
     """
-    if isinstance(raw, (list, tuple)):
-        raw = raw[-1] if raw else ""
-    names = [n.strip() for n in str(raw or "").split(",") if n.strip()][:40]
+    names = [n.strip() for n in str(_last(raw) or "").split(",") if n.strip()][:40]
     fields, notices = set(), []
     for n in names:
         if n in HIDEABLE:
@@ -305,17 +316,13 @@ def decode_point(raw, n_train):
         (index, notices): the 0-based index or None, and a list with one plain-text notice if the value is
         not a training example (cut to `URL_TEXT_LIMIT` characters). Never raises.
     """
-    if isinstance(raw, (list, tuple)):
-        raw = raw[-1] if raw else ""
-    text = str(raw or "").strip()
+    text = str(_last(raw) or "").strip()
     if not text:
         return None, []
     try:
-        x = _number(text)
+        return _whole(text, 0, n_train - 1), []
     except ValueError:
-        x = math.nan
-    if x.is_integer() and 0 <= x < n_train:
-        return int(x), []
+        pass
     return None, [f"URL parameter {POINT_PARAM}={quote(text, URL_TEXT_LIMIT)} is not a training point: it must "
                   f"be a whole number from 0 to {n_train - 1}; the microscope stays closed."]
 

@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from micrograd.lessons.playground import RANGES
+from micrograd.losses import TASK_LOSSES
 from micrograd.text import quote
 
 __all__ = ["HEADER", "MIN_POINTS", "MAX_POINTS", "MAX_BYTES", "LIMIT", "CLASS_LABELS", "check_points",
@@ -43,7 +44,7 @@ CLASS_LABELS = {"binary": (1, -1), "multiclass": (0, 1, 2)}
 #: the target an "add" click gives a regression point until the student types another
 DEFAULT_TARGET = 0.5
 
-_TASKS = ("binary", "multiclass", "regression")
+_TASKS = tuple(sorted(TASK_LOSSES))  # ("binary", "multiclass", "regression")
 
 
 def _check_task(task):
