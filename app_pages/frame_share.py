@@ -29,7 +29,8 @@ import sys
 import threading
 import time
 
-__all__ = ["FairShare", "FRAMES", "SWITCH_SECONDS", "share_the_gil", "FRAME_SECONDS", "TICK_SECONDS", "FLUSH_SECONDS"]
+__all__ = ["FairShare", "FRAMES", "SWITCH_SECONDS", "share_the_gil", "FRAME_SECONDS", "TICK_SECONDS", "FLUSH_SECONDS",
+           "frame_turn", "ticking"]
 
 
 class FairShare:
@@ -137,6 +138,29 @@ FLUSH_SECONDS = 0.02  # after its frame a playing session waits this long (off t
 
 #: the playground's frames, process-wide: one computes at a time (one core per Python process)
 FRAMES = FairShare(slots=1)
+
+
+@contextlib.contextmanager
+def frame_turn(share=FRAMES, flush_seconds=FLUSH_SECONDS):
+    """``with frame_turn(): ...`` computes a playing frame in its turn of `share`, then sleeps `flush_seconds`
+    (off the GIL, so the event loop sends the frame whole: Streamlit drops a session's unsent messages when its
+    next run starts). An exception from the block (a rerun, a stop) ends the turn and skips the sleep."""
+    with share.turn():
+        yield
+    time.sleep(flush_seconds)
+
+
+def ticking(steps, tick, seconds=TICK_SECONDS):
+    """Yield `steps` times, once before each training step, first calling `tick()` (a Streamlit call: where a
+    pending click interrupts the run) whenever `seconds` have passed since the last call; the caller made one
+    just before the loop. So a frame's steps are never more than `seconds` (plus the step then running) apart
+    from a point where a Pause lands."""
+    last_call = time.perf_counter()
+    for _ in range(steps):
+        if time.perf_counter() - last_call >= seconds:
+            tick()
+            last_call = time.perf_counter()
+        yield
 
 #: CPython's GIL hand-over interval for this process, in seconds (its default is 0.005). While a frame computes,
 #: the event loop asks for the GIL back at every message it sends and waits up to this long each time: at 5 ms it

@@ -2,12 +2,12 @@
 
 A Streamlit app for benchmarks/load.py. It runs what a playing session of the playground runs
 each frame (app_pages/playground.py): the same process set-up (`prepare_process`), the same
-fragment timer (`FRAME_SECONDS`), the same turn among the process's playing sessions (`FRAMES`),
-the same `Trainer.step()`s with a Streamlit call every `TICK_SECONDS`, the same pause after the
-frame (`FLUSH_SECONDS`). It draws only what load.py reads: the "Step" and "ms per step" metrics
-and one live chart with an empty scene (no decision boundary, no network, no curves). So what
-load.py reports for it is the floor of a frame: Streamlit's run, its messages, the timer ticks
-and the training; whatever the playground costs above it is its drawing and its other elements.
+fragment timer (`FRAME_SECONDS`), the same turn among the process's playing sessions and pause
+after it (`frame_turn`), the same `Trainer.step()`s with a Streamlit call every `TICK_SECONDS`
+(`ticking`). It draws only what load.py reads: the "Step" and "ms per step" metrics and one live
+chart with an empty scene (no decision boundary, no network, no curves). So what load.py reports
+for it is the floor of a frame: Streamlit's run, its messages, the timer ticks and the training;
+whatever the playground costs above it is its drawing and its other elements.
 
     streamlit run benchmarks/floor_app.py --server.port 8700 --server.headless true &
     python benchmarks/load.py --url http://127.0.0.1:8700 --sessions 30 --seconds 20
@@ -23,7 +23,6 @@ Run it from the repository root, so .streamlit/config.toml applies.
 """
 
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +31,7 @@ if str(ROOT) not in sys.path:  # Streamlit puts this script's folder on the path
 
 import streamlit as st  # noqa: E402
 
-from app_pages.frame_share import FLUSH_SECONDS, FRAME_SECONDS, FRAMES, TICK_SECONDS  # noqa: E402
+from app_pages.frame_share import FRAME_SECONDS, frame_turn, ticking  # noqa: E402
 from app_pages.live_chart import painter_loader, scene_chart  # noqa: E402
 from app_pages.playground_network import send_maps  # noqa: E402
 from app_pages.server_setup import prepare_process  # noqa: E402
@@ -58,16 +57,11 @@ def floor_page():
     def live_view():
         tr = ss.floor_trainer
         if ss.playing:
-            with FRAMES.turn():
+            with frame_turn():
                 tick = st.empty()
-                last_call = time.perf_counter()
-                for _ in range(ss.floor_cfg.steps_per_frame):
-                    if time.perf_counter() - last_call >= TICK_SECONDS:
-                        tick.empty()
-                        last_call = time.perf_counter()
+                for _ in ticking(ss.floor_cfg.steps_per_frame, tick.empty):
                     tr.step()
                 _draw(tr)
-            time.sleep(FLUSH_SECONDS)
         else:
             _draw(tr)
 

@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from app_pages.frame_share import FairShare
+from app_pages import frame_share
+from app_pages.frame_share import FairShare, frame_turn, ticking
 
 
 def _wait_until(cond, seconds=5.0):
@@ -151,3 +152,31 @@ def test_share_the_gil_sets_the_switch_interval_and_returns_the_previous_one():
         assert share_the_gil() == pytest.approx(0.002) and sys.getswitchinterval() == pytest.approx(SWITCH_SECONDS)
     finally:
         sys.setswitchinterval(before)
+
+
+def test_ticking_calls_tick_once_each_time_the_interval_has_passed_before_a_step(monkeypatch):
+    # a fake clock: each step takes 0.02 s; with a 0.05 s interval the tick comes before steps 4 and 7
+    # (0.06 s and 0.12 s after the start: 3 steps of 0.02 s since the last call, hand-counted)
+    clock = [0.0]
+    monkeypatch.setattr(frame_share.time, "perf_counter", lambda: clock[0])
+    events = []
+    for _ in ticking(8, lambda: events.append(("tick", clock[0])), seconds=0.05):
+        events.append(("step", clock[0]))
+        clock[0] = round(clock[0] + 0.02, 10)
+    steps = [e for e in events if e[0] == "step"]
+    assert len(steps) == 8
+    assert [e for e in events if e[0] == "tick"] == [("tick", 0.06), ("tick", 0.12)]
+    assert events.index(("tick", 0.06)) == events.index(("step", 0.06)) - 1  # the call comes before the step
+    assert list(ticking(3, lambda: events.append("never"), seconds=1e9)) == [None] * 3 and "never" not in events
+
+
+def test_frame_turn_holds_the_turn_then_sleeps_the_flush_but_not_after_an_exception(monkeypatch):
+    share, slept = FairShare(slots=1), []
+    monkeypatch.setattr(frame_share.time, "sleep", slept.append)
+    with frame_turn(share, flush_seconds=0.02):
+        assert share.busy == 1
+    assert share.busy == 0 and slept == [0.02]
+    with pytest.raises(KeyError):  # a rerun or stop raised inside the frame: the turn ends, no flush
+        with frame_turn(share, flush_seconds=0.02):
+            raise KeyError("rerun")
+    assert share.busy == 0 and slept == [0.02]
