@@ -25,7 +25,6 @@ sit outside the fragment, metric rows are one element each in presenter mode and
 """
 
 import functools
-import time
 import urllib.parse
 
 import streamlit as st
@@ -34,7 +33,7 @@ from app_pages import playground_microscope as pgmicro
 from app_pages import playground_network as pgnet
 from app_pages import playground_user_data as pgdata
 from app_pages import registry
-from app_pages.frame_share import FLUSH_SECONDS, FRAME_SECONDS, FRAMES, TICK_SECONDS
+from app_pages.frame_share import FRAME_SECONDS, frame_turn, ticking
 from app_pages.live_chart import painter_loader, scene_chart
 from micrograd.engines import get_engine
 from micrograd.features import FEATURES
@@ -393,9 +392,8 @@ def live_view():
     # (ForwardMsgQueue.clear on SCRIPT_STARTED). Measured with benchmarks/load.py's "frames missing a chart",
     # one session, 8 s: without the pause 5 of 88 and 19 of 66 frames lost a chart (the browser kept an older
     # picture there); with 20 ms, 0 of 70 and 0 of 86.
-    with FRAMES.turn():
+    with frame_turn():
         _frame(tr, view, st.empty())
-    time.sleep(FLUSH_SECONDS)
 
 
 def _row():
@@ -408,11 +406,8 @@ def _frame(tr, view, tick):
     """Train `steps_per_frame` steps if playing (`tick`, the placeholder just made, redrawn between steps every
     TICK_SECONDS: the calls where a click interrupts), then draw every view of `tr`."""
     if ss.playing:
-        last_call = time.perf_counter()  # the placeholder was just made: where a Pause pressed during the wait lands
-        for _ in range(view.steps_per_frame):
-            if time.perf_counter() - last_call >= TICK_SECONDS:
-                tick.empty()
-                last_call = time.perf_counter()
+        # the placeholder was just made: where a Pause pressed during the wait lands; then one every TICK_SECONDS
+        for _ in ticking(view.steps_per_frame, tick.empty):
             stop = pg.stop_reason(tr, view)
             if stop:  # a stop rule: pause, say why, redraw the whole page (buttons, timer)
                 ss.playing, ss.pg_notice = False, stop
@@ -450,31 +445,35 @@ def _frame(tr, view, tick):
         m[5].metric(*test_score)
     boundary_height = PRESENT_BOUNDARY_HEIGHT if present else 460
     with left:
-        neuron = pgnet.selected_neuron(tr)
+        neuron, ref = pgnet.selected_neuron(tr), pgnet.reference(tr)  # ref: the kept run, if it compares
         if scene_chart(paint.boundary_scene(tr, view.discretize, view.show_test, max_height=boundary_height,
                                             font_scale=k, mark=pgmicro.marked_point(tr),
-                                            neuron=neuron, outline=pgnet.reference_outline(tr)),
+                                            neuron=neuron, outline=None if ref is None else ref.outline),
                        key="pg_boundary_chart", shared=True, on_click=pgmicro.on_boundary_click) is not None:
             st.rerun()  # a click (its callback has run): the whole page, so the microscope panel opens
         st.caption(pg.boundary_caption(tr, view.discretize, neuron))
         if tr.task == "multiclass":  # in place, as the other views (a fixed key)
             scene_chart(paint.confusion_scene(tr, font_scale=k), key="pg_confusion_chart", shared=True)
-    network = functools.partial(scene_chart, paint.network_scene(tr, view.edge_view, font_scale=k,
-                                                                 highlight=pgmicro.network_highlight(tr),
-                                                                 maps=pgnet.send_maps(tr)),
-                                key="pg_network_chart", shared=True, on_click=pgnet.on_network_click)
-    with right:
-        if not present and network() is not None:
+    scene = paint.network_scene(tr, view.edge_view, font_scale=k, highlight=pgmicro.network_highlight(tr),
+                                maps=pgnet.send_maps(tr))
+
+    def network():
+        """The network chart: beside the boundary's column, or below the charts in presenter mode."""
+        if scene_chart(scene, key="pg_network_chart", shared=True, on_click=pgnet.on_network_click) is not None:
             st.rerun()  # a click on a neuron or an edge (its callback has run): the whole page, for the panel
+
+    with right:
+        if not present:
+            network()
         # in presenter mode beside the boundary, its height following its width as the boundary's does
         scene_chart(paint.curves_scene(tr.history, tr.loss, current=tr.current, diverged=tr.diverged_history,
-                                       reference=pgnet.reference_history(tr),
+                                       reference=None if ref is None else ref.history,
                                        font_scale=k, aspect=0.75 if present else None, max_height=boundary_height,
                                        metric=tr.metric),
                     key="pg_curves_chart", shared=True)
     with below:
-        if present and network() is not None:
-            st.rerun()  # a click on a neuron or an edge: the whole page, for the panel
+        if present:
+            network()
         meter = pg.cost_meter(tr)
         st.caption(f":material/speed: Cost meter, {tr.engine} engine")
         c = [_row()] * 4

@@ -25,6 +25,7 @@ import streamlit as st
 
 from app_pages import playground_network as pgnet
 from app_pages import playground_user_data as pgdata
+from app_pages import widgets
 from app_pages.live_chart import scene_chart
 from micrograd.graph import DISPLAY_HEIGHT, fmt_number, palette_for
 from micrograd.lessons import playground_click as clicks
@@ -74,8 +75,7 @@ def link_params(trainer):
 
 def click_mode_control():
     """The click-mode control ("Click on the plot"), outside the live fragment."""
-    if ss.get("pg_click_mode") not in clicks.CLICK_MODES:
-        ss.pg_click_mode = clicks.DEFAULT_MODE
+    widgets.keep_valid("pg_click_mode", clicks.CLICK_MODES, clicks.DEFAULT_MODE)
     st.segmented_control("Click on the plot", list(clicks.CLICK_MODES), format_func=clicks.CLICK_MODES.get,
                          key="pg_click_mode", required=True,
                          help="What a click on the decision boundary does. Inspect a point: open the backprop "
@@ -107,13 +107,20 @@ def _microscope(trainer, p):
     return cached[1]
 
 
+def _flowing_path(m):
+    """Microscope `m`'s path of largest gradients (`gradient_path()["path"]`), or None if no gradient flows
+    along it (e.g. a hinge loss of 0: every path is cut)."""
+    path = m.gradient_path()["path"]
+    return path if any(e["grad"] for e in path) else None
+
+
 def network_highlight(trainer):
     """The edges of the chosen example's path of largest gradients ((layer, source, target) triples), or None."""
     p = marked_point(trainer)
     if p is None:
         return None
-    path = _microscope(trainer, p).gradient_path()["path"]
-    if not any(e["grad"] for e in path):  # no gradient flows (e.g. a hinge loss of 0): nothing to highlight
+    path = _flowing_path(_microscope(trainer, p))
+    if path is None:  # no gradient flows: nothing to highlight
         return None
     return [(e["layer"], e["source"], e["target"]) for e in path]
 
@@ -155,12 +162,11 @@ def panel():
         st.caption("Click a training point on the decision boundary (click mode “Inspect a point”), or pick one "
                    "above, to see its forward and backward pass through the current network, op by op.")
         return
-    if ss.get("pg_micro_view") not in VIEWS:
-        ss.pg_micro_view = "graph"
+    widgets.keep_valid("pg_micro_view", VIEWS, "graph")
     view = st.segmented_control("Microscope view", list(VIEWS), format_func=VIEWS.get, key="pg_micro_view",
                                 required=True, label_visibility="collapsed")
     if view == "graph":
-        _graph_view()
+        _graph_view(tr, p)
         if ss.get("playing"):  # the numbers follow the weights; the graph waits for a pause (see the docstring)
             st.fragment(_live_numbers, run_every=LIVE_SECONDS)()
     elif view == "plane":
@@ -195,20 +201,15 @@ def _live_numbers():
                          + "."))
 
 
-def _graph_view():
-    """The chosen example's graph at the current weights, drawn by full runs (pause, step, any control)."""
-    tr = ss.pg_trainer
-    p = marked_point(tr)
-    if p is None:
-        return
+def _graph_view(tr, p):
+    """Training example `p`'s graph in `tr` at the current weights, drawn by full runs (pause, step, any control)."""
     m = _microscope(tr, p)
     st.caption(md_escape(_example_caption(tr, m, p)) + (" While training plays the graph keeps this step (it is "
                "redrawn when you pause or step); the line below follows the weights." if ss.get("playing") else ""))
     unfold = ()
     if m.folded_default:
         keys = [None, *sorted(m.neurons)]
-        if ss.get("pg_micro_unfold") not in keys:
-            ss.pg_micro_unfold = None
+        widgets.keep_valid("pg_micro_unfold", keys, None)
         pick = st.selectbox("Unfold a neuron", keys, key="pg_micro_unfold",
                             format_func=lambda k: "none (one box per neuron)" if k is None else
                             f"{act_name(*k)} (layer {k[0] + 1}, neuron {k[1] + 1})",
@@ -218,8 +219,8 @@ def _graph_view():
         unfold = () if pick is None else (pick,)
     dot = m.graph(unfolded=unfold, palette=palette_for(st.context.theme.type)).to_string()
     st.graphviz_chart(dot, width="stretch", height=DISPLAY_HEIGHT)
-    path = m.gradient_path()["path"]
-    if any(e["grad"] for e in path):
+    path = _flowing_path(m)
+    if path is not None:
         st.caption(md_escape("Network diagram: the grey band is this example's path of largest |∂ℓ/∂w|: " + " → ".join(
             f"{weight_name(e['layer'], e['target'], e['source'])} ({fmt_number(e['grad'])})" for e in path) + "."))
     else:
@@ -235,14 +236,12 @@ def _plane_view():
     if not hidden:
         st.info("This view needs a hidden layer of at least 2 neurons.", icon=":material/info:")
         return
-    if ss.get("pg_plane_layer") not in hidden:
-        ss.pg_plane_layer = hidden[0]
+    widgets.keep_valid("pg_plane_layer", hidden, hidden[0])
     c = st.columns(3)
     k = c[0].selectbox("Hidden layer", hidden, key="pg_plane_layer", format_func=lambda k: f"layer {k + 1}")
     width = list(range(len(model.layers[k].neurons)))
     for key, default in (("pg_plane_n1", 0), ("pg_plane_n2", 1)):
-        if ss.get(key) not in width:
-            ss[key] = default
+        widgets.keep_valid(key, width, default)
     fmt = lambda j: act_name(k, j)  # noqa: E731
     j1 = c[1].selectbox("Horizontal axis", width, key="pg_plane_n1", format_func=fmt)
     j2 = c[2].selectbox("Vertical axis", width, key="pg_plane_n2", format_func=fmt)

@@ -13,7 +13,7 @@ Thin: session state, widgets and callbacks; the logic is in `micrograd.lessons.p
 - "Keep as reference" keeps the run's curves and boundary; the next runs draw them faded until "Clear reference".
 
 Per frame, the page calls `record` after each training step, `shown_trainer` (paused redraws),
-`selected_neuron`, `send_maps`, `reference_outline` / `reference_history`; `panel` is drawn outside the
+`selected_neuron`, `send_maps`, `reference` (the kept run's outline and curves); `panel` is drawn outside the
 live fragment (full reruns only).
 """
 
@@ -22,7 +22,7 @@ import streamlit as st
 from micrograd.lessons import playground_history as ph
 
 __all__ = ["MAPS_EVERY", "on_network_click", "record", "snapshots", "shown_trainer", "selected_neuron",
-           "send_maps", "reference_outline", "reference_history", "panel"]
+           "send_maps", "reference", "panel"]
 
 #: a playing frame sends the neuron maps every MAPS_EVERY frames (the painter keeps the last ones meanwhile)
 MAPS_EVERY = 5
@@ -45,8 +45,8 @@ def record(trainer):
 def scrubbed_step(trainer):
     """The earlier step the scrub slider shows: None if it shows the run's latest, or the run has moved since."""
     step = ss.get("pg_scrub")
-    if (ss.get("playing") or step is None or step == ss.get("pg_scrub_end")
-            or ss.get("pg_scrub_live") != (trainer.run_id, trainer.step_count) or step >= trainer.step_count):
+    if (ss.get("playing") or step is None or ss.get("pg_scrub_live") != (trainer.run_id, trainer.step_count)
+            or step >= trainer.step_count):
         return None
     return step if step in snapshots(trainer).steps else None
 
@@ -86,26 +86,21 @@ def on_network_click():
 
 def send_maps(trainer):
     """Does this frame send the neuron maps? Always when not playing or when the network is new; while playing
-    every MAPS_EVERY-th frame (the painter keeps the last maps in between)."""
-    shape = (trainer.run_id, tuple(len(layer.neurons) for layer in trainer.model.layers))
+    every MAPS_EVERY-th frame (the painter keeps the last maps in between). A network is new with a new run:
+    a Trainer's layers never change (new layers make a new Trainer, with a new `run_id`)."""
     count = ss.get("pg_maps_count", 0) + 1
-    if not ss.get("playing") or ss.get("pg_maps_shape") != shape or count >= MAPS_EVERY:
-        ss.pg_maps_shape, ss.pg_maps_count = shape, 0
+    if not ss.get("playing") or ss.get("pg_maps_run") != trainer.run_id or count >= MAPS_EVERY:
+        ss.pg_maps_run, ss.pg_maps_count = trainer.run_id, 0
         return True
     ss.pg_maps_count = count
     return False
 
 
-def reference_outline(trainer):
-    """The kept run's boundary (polylines), or None: none kept, or kept on other data or another loss."""
+def reference(trainer):
+    """The kept run (a `playground_history.Reference`: its boundary ``.outline``, its curves ``.history``) if it
+    compares with `trainer`'s run (`Reference.fits`), else None: none kept, or kept on other data or another loss."""
     ref = ss.get("pg_reference")
-    return ref.outline if ref is not None and ref.fits(trainer) else None
-
-
-def reference_history(trainer):
-    """The kept run's curves (a history dict), or None: none kept, or kept on other data or another loss."""
-    ref = ss.get("pg_reference")
-    return ref.history if ref is not None and ref.fits(trainer) else None
+    return ref if ref is not None and ref.fits(trainer) else None
 
 
 # --- callbacks ---
@@ -187,10 +182,9 @@ def _scrubber(trainer):
     live = (trainer.run_id, trainer.step_count)
     if ss.get("playing") or len(options) < 2:
         return False
-    if (ss.get("pg_scrub") not in options or ss.get("pg_scrub") == ss.get("pg_scrub_end")
-            or ss.get("pg_scrub_live") != live):
-        ss.pg_scrub = options[-1]  # at the end, or the run moved on: the latest step
-    ss.pg_scrub_end, ss.pg_scrub_live = options[-1], live
+    if ss.get("pg_scrub") not in options or ss.get("pg_scrub_live") != live:
+        ss.pg_scrub = options[-1]  # not a recorded step, or the run moved on: the latest step
+    ss.pg_scrub_live = live  # options[-1] is always the run's latest step, trainer.step_count
     st.select_slider("Scrub through training (step)", options, key="pg_scrub",
                      help=f"Every view shows the model at a recorded step (every step up to {ph.SNAPSHOT_CAP} "
                      "snapshots, then every 2nd, 4th, …). Scrubbing changes nothing: Play and Step go on from "
@@ -221,7 +215,7 @@ def panel():
                   "beside their own.")
         st.button("Clear reference", key="pg_clear_ref", icon=":material/delete:", on_click=_clear_reference,
                   disabled=ref is None)
-        if ref is not None and ref.fits(tr):
+        if reference(tr) is not None:
             st.caption(f"Reference: the run kept at step {ref.step}, drawn dashed and faded.")
         elif ref is not None:
             st.caption(f"Reference (kept at step {ref.step}) not drawn: it was trained on other data or with another "

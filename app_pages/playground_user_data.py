@@ -23,6 +23,7 @@ import functools
 import numpy as np
 import streamlit as st
 
+from app_pages import widgets
 from micrograd.lessons import playground as pg
 from micrograd.lessons import playground_url as pgurl
 from micrograd.lessons import user_data as ud
@@ -136,10 +137,11 @@ def apply_pending(rebuild):
 def controls(rebuild, cfg):
     """The Data section's "Your own data" expander: what the data is, the uploader, back to generated data.
 
-    `cfg`: the configuration the controls show now (a new dataset, points, noise or seed ends the own points).
+    `cfg`: the configuration the controls show now, already fitted to its problem (`pg.fit_problem`: the page's
+    `fit_problem_controls` ran before); a new dataset, points, noise or seed ends the own points.
     """
     points_for(cfg)
-    task = pg.fit_problem(cfg)[0].task  # the task of the data the model is about to train on
+    task = cfg.task  # the task of the data the model is about to train on
     with st.expander(":material/edit_location_alt: Your own data", expanded=is_own()):
         if is_own():
             st.caption(f"Training on your own {len(ss.pg_user_data[1])} points (started from "
@@ -183,8 +185,7 @@ def add_label_control():
         ss.setdefault("pg_add_target", ud.DEFAULT_TARGET)
         st.number_input("Target to add", -ud.LIMIT, ud.LIMIT, step=0.1, key="pg_add_target")
         return
-    if ss.get("pg_add_label") not in choices:
-        ss.pg_add_label = choices[0]
+    widgets.keep_valid("pg_add_label", choices, choices[0])
     st.segmented_control("Class to add", list(choices), key="pg_add_label", required=True,
                          format_func=lambda c: _label_text(task, c).removeprefix("class "))
 

@@ -1,4 +1,5 @@
-"""Widgets the two graph pages share: the expression picker, its inputs and its error banner.
+"""Widgets pages share: the two graph pages' expression picker, its inputs and its error banner, and
+`keep_valid` (a choice widget's session state kept among its options).
 
 Pages import it as ``from app_pages import widgets`` (Streamlit and AppTest put the app's
 folder on ``sys.path``). Every widget key starts with the page's prefix ('cg' for
@@ -12,7 +13,7 @@ from micrograd.expr import ExpressionError
 from micrograd.lessons import presets
 from micrograd.text import md_escape
 
-__all__ = ["BUILD_ERRORS", "MAX_INPUTS", "expression_picker", "expression_inputs", "show_build_error"]
+__all__ = ["BUILD_ERRORS", "MAX_INPUTS", "expression_picker", "expression_inputs", "show_build_error", "keep_valid"]
 
 #: what building a graph can raise: a bad expression, or values outside an op's domain
 BUILD_ERRORS = (ExpressionError, ValueError, ZeroDivisionError, OverflowError)
@@ -82,3 +83,16 @@ def show_build_error(err):
     """
     tail = "" if isinstance(err, ExpressionError) else " Change the expression or the input values."
     st.error(md_escape(f"{err}{tail}"), icon=":material/error:")
+
+
+def keep_valid(key, options, default):
+    """Before a choice widget keyed `key` is drawn: if its session-state value is not one of `options` (unset,
+    or left from options that changed), set it to `default`, so the widget shows a valid choice.
+
+    Args:
+        key: the widget's session-state key.
+        options: what the widget offers (anything ``in`` works on: a list, or a dict's keys).
+        default: the value to fall back to (one of `options`).
+    """
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
